@@ -1,0 +1,68 @@
+"""Things an operator must act on."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertKind(models.TextChoices):
+    INVOICE_NOT_GENERATED = "invoice_not_generated", _("Facture non générée")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Ouverte")
+    CLOSED = "closed", _("Fermée")
+
+
+class Alert(models.Model):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="alerts"
+    )
+    park = models.ForeignKey(
+        "organizations.Park", on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(_("type"), max_length=40, choices=AlertKind.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=AlertStatus.choices, default="open"
+    )
+    sale = models.ForeignKey(
+        "sales.Sale", on_delete=models.CASCADE, related_name="alerts"
+    )
+    client = models.ForeignKey(
+        "customers.Client",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
+    )
+    missing_fields = models.JSONField(_("champs manquants"), default=list, blank=True)
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("fermée le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fermée par"),
+    )
+    closed_reason = models.CharField(_("motif de fermeture"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("alerte")
+        verbose_name_plural = _("alertes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sale", "kind"],
+                condition=models.Q(status="open"),
+                name="one_open_alert_per_sale_kind",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,69 @@
+"""Open and close alerts."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comptoir.customers.selectors import field_labels
+
+from .models import Alert, AlertKind, AlertStatus
+
+logger = logging.getLogger(__name__)
+
+
+def invoice_alert_message(*, sale, missing: list[str], error: str = "") -> str:
+    client = sale.client.display_name if sale.client else "—"
+    if missing:
+        return (
+            f"La facture de la vente {sale.number} ({client}) n'a pas pu être "
+            f"générée : fiche client incomplète. Champs manquants : "
+            f"{', '.join(field_labels(missing))}."
+        )
+    return (
+        f"La facture de la vente {sale.number} ({client}) n'a pas pu être "
+        f"générée : {error}"
+    )
+
+
+def raise_invoice_alert(*, sale, missing: list[str], error: str = "") -> Alert:
+    """Open (or refresh) the one open alert saying this sale has no invoice."""
+    message = invoice_alert_message(sale=sale, missing=missing, error=error)
+    existing = Alert.objects.filter(
+        sale=sale, kind=AlertKind.INVOICE_NOT_GENERATED, status=AlertStatus.OPEN
+    ).first()
+    if existing:
+        existing.missing_fields = missing
+        existing.message = message
+        existing.save(update_fields=["missing_fields", "message"])
+        return existing
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(
+                organization_id=sale.organization_id,
+                park_id=sale.park_id,
+                kind=AlertKind.INVOICE_NOT_GENERATED,
+                sale=sale,
+                client=sale.client,
+                missing_fields=missing,
+                message=message,
+            )
+    except IntegrityError:
+        # Another transaction opened it first: one open alert per sale.
+        return Alert.objects.get(
+            sale=sale, kind=AlertKind.INVOICE_NOT_GENERATED, status=AlertStatus.OPEN
+        )
+
+
+def close_invoice_alerts(*, sale, closed_by=None, reason: str) -> int:
+    """Close the sale's open "invoice not generated" alert, saying how."""
+    return Alert.objects.filter(
+        sale=sale, kind=AlertKind.INVOICE_NOT_GENERATED, status=AlertStatus.OPEN
+    ).update(
+        status=AlertStatus.CLOSED,
+        closed_at=timezone.now(),
+        closed_by=closed_by if getattr(closed_by, "pk", None) else None,
+        closed_reason=reason,
+    )

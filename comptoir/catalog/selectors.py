@@ -1,0 +1,50 @@
+"""What a visitor or a member may buy, and at what price."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from comptoir.customers.models import Client
+
+from .models import GroupPrice, Product
+
+
+@dataclass(frozen=True)
+class Offer:
+    product: Product
+    price_incl: Decimal
+    group_name: str  # "" for the public price
+
+
+def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
+    """Products open to this client (public ones, and its groups' private
+    ones) at the best price it is entitled to."""
+    products = Product.objects.filter(
+        organization_id=organization_id, active=True
+    ).select_related("park")
+    offers: dict[int, Offer] = {}
+    for product in products.filter(public=True):
+        offers[product.pk] = Offer(product, product.price_incl, "")
+    if client is not None:
+        group_prices = GroupPrice.objects.filter(
+            group__clients=client,
+            group__private_shop=True,
+            product__organization_id=organization_id,
+            product__active=True,
+        ).select_related("product", "product__park", "group")
+        for gp in group_prices:
+            price = gp.price_incl if gp.price_incl is not None else gp.product.price_incl
+            current = offers.get(gp.product_id)
+            if current is None or price < current.price_incl:
+                offers[gp.product_id] = Offer(gp.product, price, gp.group.name)
+    return sorted(offers.values(), key=lambda o: (o.product.kind, o.product.name))
+
+
+def offer_for(
+    *, organization_id: int, client: Client | None, product_id: int
+) -> Offer | None:
+    for offer in offers_for(organization_id=organization_id, client=client):
+        if offer.product.pk == product_id:
+            return offer
+    return None

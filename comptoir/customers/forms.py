@@ -1,0 +1,82 @@
+"""The client record form, shared by the back office and the member space.
+
+Both front ends validate exactly the same way (python-stdnum for SIRET/SIREN
+and VAT numbers, French postcode format).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Client
+from .validators import clean_postcode, clean_siret, clean_vat_number, siren_of
+
+CONTACT_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "address_complement",
+    "city",
+    "postcode",
+    "country",
+]
+COMPANY_FIELDS = ["company_name", "accounting_code", "vat_number", "siret"]
+COUNTRY_CHOICES = [
+    ("FR", _("France")),
+    ("BE", _("Belgique")),
+    ("CH", _("Suisse")),
+    ("LU", _("Luxembourg")),
+    ("DE", _("Allemagne")),
+    ("ES", _("Espagne")),
+    ("IT", _("Italie")),
+    ("GB", _("Royaume-Uni")),
+]
+
+
+class ClientRecordForm(forms.ModelForm):
+    """Contact and company data with French business-identifier checks."""
+
+    country = forms.ChoiceField(label=_("Pays"), choices=COUNTRY_CHOICES, initial="FR")
+
+    class Meta:
+        model = Client
+        fields = CONTACT_FIELDS + COMPANY_FIELDS
+
+    def clean_siret(self) -> str:
+        return clean_siret(self.cleaned_data.get("siret", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country") or "FR"
+        try:
+            cleaned["postcode"] = clean_postcode(cleaned.get("postcode", ""), country)
+        except ValidationError as exc:
+            self.add_error("postcode", exc)
+        siren = siren_of(cleaned.get("siret") or "")
+        try:
+            cleaned["vat_number"] = clean_vat_number(
+                cleaned.get("vat_number", ""), siren
+            )
+        except ValidationError as exc:
+            self.add_error("vat_number", exc)
+        return cleaned
+
+
+class CompanyDetailsForm(ClientRecordForm):
+    """Only the fields an invoice needs, offered at checkout."""
+
+    class Meta(ClientRecordForm.Meta):
+        fields = [
+            "company_name",
+            "address",
+            "address_complement",
+            "postcode",
+            "city",
+            "country",
+            "vat_number",
+            "siret",
+        ]

@@ -1,0 +1,329 @@
+"""The product note's world, as demo data. Safe to load twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from comptoir.catalog.models import GroupPrice, Product, ProductKind
+from comptoir.customers.models import Client, CustomerGroup, Profile
+from comptoir.invoicing.services import issue_invoices
+from comptoir.organizations.models import Organization, Park, Role, User, UserKind
+from comptoir.sales.models import Channel, PaymentMethod
+from comptoir.sales.services import Item, create_sale, record_payment
+
+PASSWORD = "comptoir-demo"
+PARIS = ZoneInfo("Europe/Paris")
+
+LOGINS = [
+    ("membre", "try", "eric.bay@example.com", "fiche complète, groupe CE (factures en ligne)"),
+    ("membre", "try", "claude.neime@example.com", "groupe CE, sans raison sociale : ses achats en ligne lèvent une alerte"),
+    ("membre", "try", "julie.martin@example.com", "seulement « Club VIP » : pas de « Vos factures »"),
+    ("personnel", "try", "manager@example.com", "responsable"),
+    ("personnel", "try", "cashier@example.com", "caissier"),
+    ("personnel", "other", "manager@other.example", "responsable de l'autre compte"),
+    ("membre", "other", "member@other.example", "membre de l'autre compte"),
+    ("admin", "-", "admin@example.com", "administrateur de la plateforme (/admin/)"),
+]
+
+
+def _user(*, kind, organization, email, first_name="", last_name="", role="", **extra):
+    username = User.username_for(kind, organization, email)
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults=dict(
+            kind=kind,
+            organization=organization,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            **extra,
+        ),
+    )
+    if created:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _park(organization, **fields):
+    park, _ = Park.objects.get_or_create(
+        public_code=fields.pop("public_code"),
+        defaults=dict(organization=organization, **fields),
+    )
+    return park
+
+
+def _client(organization, park, email, groups, member=True, **fields):
+    client = Client.objects.filter(organization=organization, email=email).first()
+    if client is None:
+        client = Client.objects.create(
+            organization=organization, initial_park=park, email=email, **fields
+        )
+        client.groups.set(groups)
+    if member and client.user_id is None:
+        client.user = _user(
+            kind=UserKind.MEMBER,
+            organization=organization,
+            email=email,
+            first_name=client.first_name,
+            last_name=client.last_name,
+        )
+        client.save(update_fields=["user"])
+    return client
+
+
+def _product(park, name, kind, price, vat_rate, public=True, **extra):
+    product, _ = Product.objects.get_or_create(
+        park=park,
+        name=name,
+        defaults=dict(
+            organization=park.organization,
+            kind=kind,
+            price_incl=Decimal(price),
+            vat_rate=vat_rate,
+            public=public,
+            **extra,
+        ),
+    )
+    return product
+
+
+def _paid_sale(
+    park,
+    client,
+    items,
+    when,
+    method=PaymentMethod.ONLINE_CARD,
+    ref="",
+    channel=Channel.ONLINE,
+):
+    sale = create_sale(park=park, client=client, channel=channel, items=items)
+    record_payment(
+        sale=sale,
+        provider="demo",
+        reference=ref,
+        amount=sale.total_incl,
+        method=method,
+        received_at=when,
+    )
+    return sale
+
+
+@transaction.atomic
+def load_demo() -> bool:
+    """Create the demo world; returns False when it was already there."""
+    _user(
+        kind=UserKind.PLATFORM,
+        organization=None,
+        email="admin@example.com",
+        is_staff=True,
+        is_superuser=True,
+    )
+    try_org, created = Organization.objects.get_or_create(
+        slug="try", defaults={"name": "TRY"}
+    )
+    park = _park(
+        try_org,
+        public_code="QW-TRY",
+        name="TRY Trampoline Park",
+        invoice_series="KD",
+        company_name="TRY LOISIRS",
+        legal_form="SAS",
+        share_capital="50 000 €",
+        siren="852345677",
+        siret="85234567700011",
+        rcs="RCS Sens 852 345 677",
+        vat_number="FR61852345677",
+        address="12 rue des Loisirs",
+        postcode="89100",
+        city="SENS",
+        email="contact@try-park.example",
+        phone="03 86 00 00 00",
+    )
+    ce, _ = CustomerGroup.objects.get_or_create(
+        organization=try_org,
+        name="Groupe CE privilège",
+        defaults={"private_shop": True, "online_invoices": True},
+    )
+    vip, _ = CustomerGroup.objects.get_or_create(
+        organization=try_org,
+        name="Club VIP",
+        defaults={"private_shop": True, "online_invoices": False},
+    )
+    _user(
+        kind=UserKind.STAFF,
+        organization=try_org,
+        email="manager@example.com",
+        first_name="Marion",
+        last_name="Gérante",
+        role=Role.MANAGER,
+    )
+    _user(
+        kind=UserKind.STAFF,
+        organization=try_org,
+        email="cashier@example.com",
+        first_name="Camille",
+        last_name="Caisse",
+        role=Role.CASHIER,
+    )
+    entry = _product(park, "Entrée Jump 1h", ProductKind.TICKET, "30.00", "20.00")
+    snack = _product(park, "Formule goûter", ProductKind.FOOD_DRINK, "20.00", "10.00")
+    socks = _product(
+        park, "Chaussettes antidérapantes", ProductKind.MERCHANDISE, "3.50", "20.00"
+    )
+    laser = _product(
+        park,
+        "Session laser game (réservation)",
+        ProductKind.BOOKING,
+        "25.00",
+        "20.00",
+        duration_minutes=45,
+    )
+    voucher150 = _product(
+        park, "Bon cadeau 150 €", ProductKind.GIFT_VOUCHER, "150.00", ""
+    )
+    voucher20 = _product(park, "Bon cadeau 20 €", ProductKind.GIFT_VOUCHER, "20.00", "")
+    ce_pack = _product(
+        park,
+        "Pack CE 10 entrées",
+        ProductKind.TICKET,
+        "250.00",
+        "20.00",
+        public=False,
+    )
+    GroupPrice.objects.get_or_create(
+        product=entry, group=ce, defaults={"price_incl": Decimal("26.00")}
+    )
+    GroupPrice.objects.get_or_create(product=ce_pack, group=ce)
+    GroupPrice.objects.get_or_create(
+        product=laser, group=vip, defaults={"price_incl": Decimal("22.00")}
+    )
+
+    eric = _client(
+        try_org,
+        park,
+        "eric.bay@example.com",
+        [ce, vip],
+        first_name="ERIC",
+        last_name="BAY",
+        profile=Profile.INDIVIDUAL,
+        phone="0679849822",
+        address="281 BIS Bd Raspail",
+        city="MOUTIERS EN PUISAYE",
+        postcode="89530",
+        country="FR",
+        company_name="BAYCORP INC",
+        accounting_code="491123456",
+        vat_number="FR28324567890",
+        siret="324 567 890 00011",
+    )
+    _client(
+        try_org,
+        park,
+        "claude.neime@example.com",
+        [ce],
+        first_name="Claude",
+        last_name="NEIME",
+        address="4 place du Marché",
+        postcode="89100",
+        city="SENS",
+    )
+    _client(try_org, park, "mattei@example.com", [ce], member=False, last_name="Mattei")
+    _client(
+        try_org,
+        park,
+        "julie.martin@example.com",
+        [vip],
+        first_name="Julie",
+        last_name="MARTIN",
+        address="8 avenue Foch",
+        postcode="75116",
+        city="PARIS",
+    )
+
+    if not eric.sales.exists():
+        # The product note's four invoice rows, oldest sale first.
+        history = [
+            ([Item(voucher20, 1)], dt.datetime(2024, 1, 4, 15, 2, tzinfo=PARIS)),
+            ([Item(voucher150, 1)], dt.datetime(2024, 1, 25, 11, 40, tzinfo=PARIS)),
+            (
+                [Item(entry, 1, Decimal("30.00")), Item(snack, 1)],
+                dt.datetime(2024, 1, 29, 14, 5, tzinfo=PARIS),
+            ),
+            (
+                [Item(entry, 1, Decimal("30.00")), Item(snack, 1)],
+                dt.datetime(2024, 2, 5, 16, 30, tzinfo=PARIS),
+            ),
+        ]
+        for n, (items, when) in enumerate(history, start=1):
+            _paid_sale(park, eric, items, when, ref=f"demo-eric-{n}")
+        sale = _paid_sale(
+            park,
+            eric,
+            [Item(socks, 2)],
+            dt.datetime(2024, 2, 10, 10, 0, tzinfo=PARIS),
+            method=PaymentMethod.CARD,
+            ref="demo-eric-counter",
+            channel=Channel.COUNTER,
+        )
+        # Sold at the counter, invoiced by the cashier: it shows too.
+        if not sale.invoices.exists():
+            issue_invoices(sale=sale)
+
+    other, _ = Organization.objects.get_or_create(slug="other", defaults={"name": "Other"})
+    other_park = _park(
+        other,
+        public_code="OT-PRK",
+        name="Other Karting",
+        invoice_series="OT",
+        company_name="OTHER KARTING",
+        legal_form="SARL",
+        share_capital="10 000 €",
+        siren="791234560",
+        siret="79123456000013",
+        rcs="RCS Lyon 791 234 560",
+        vat_number="FR08791234560",
+        address="1 route du Circuit",
+        postcode="69000",
+        city="LYON",
+    )
+    other_group, _ = CustomerGroup.objects.get_or_create(
+        organization=other,
+        name="Entreprises",
+        defaults={"private_shop": True, "online_invoices": True},
+    )
+    _user(
+        kind=UserKind.STAFF,
+        organization=other,
+        email="manager@other.example",
+        first_name="Oscar",
+        last_name="Autre",
+        role=Role.MANAGER,
+    )
+    kart = _product(other_park, "Session karting 10 min", ProductKind.TICKET, "18.00", "20.00")
+    member = _client(
+        other,
+        other_park,
+        "member@other.example",
+        [other_group],
+        first_name="Olga",
+        last_name="OTHER",
+        company_name="OTHERCORP",
+        address="5 quai Perrache",
+        postcode="69002",
+        city="LYON",
+    )
+    if not member.sales.exists():
+        _paid_sale(
+            other_park,
+            member,
+            [Item(kart, 2)],
+            dt.datetime(2024, 3, 1, 10, 0, tzinfo=PARIS),
+            ref="demo-other-1",
+        )
+    return created

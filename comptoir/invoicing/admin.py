@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import Invoice, InvoiceTaxLine
+
+
+class InvoiceTaxLineInline(admin.TabularInline):
+    model = InvoiceTaxLine
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    """Read-only: an issued document never changes (corrections: credit notes)."""
+
+    list_display = ["number", "kind", "sale_number", "buyer_name", "total_incl", "issued_at"]
+    list_filter = ["organization", "park", "kind", "scope"]
+    search_fields = ["number", "sale_number", "buyer_name"]
+    inlines = [InvoiceTaxLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,131 @@
+"""Credit notes ("avoirs"): the only way to correct an issued invoice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+
+from comptoir.core import audit
+from comptoir.sales.models import Sale
+
+from ..exceptions import NothingToCredit
+from ..models import DocumentKind, Invoice
+from .issue import create_document
+from .snapshot import DocLine
+
+
+def _credited_quantities(invoice: Invoice) -> dict[int, int]:
+    credited: dict[int, int] = defaultdict(int)
+    for note in invoice.credit_notes.all():
+        for line in note.snapshot["lines"]:
+            credited[line["sale_line_id"]] += int(line["quantity"])
+    return credited
+
+
+def remaining_lines(invoice: Invoice) -> list[DocLine]:
+    """The invoice's lines not yet cancelled by its credit notes."""
+    credited = _credited_quantities(invoice)
+    lines = []
+    for line in invoice.snapshot["lines"]:
+        left = int(line["quantity"]) - credited.get(line["sale_line_id"], 0)
+        if left > 0:
+            lines.append(
+                DocLine(
+                    sale_line_id=line["sale_line_id"],
+                    description=line["description"],
+                    product_kind=line["product_kind"],
+                    quantity=left,
+                    unit_price_incl=Decimal(line["unit_price_incl"]),
+                    vat_rate=Decimal(line["vat_rate"]) if line["vat_rate"] else None,
+                )
+            )
+    return lines
+
+
+def _left_excl_by_rate(invoice: Invoice) -> dict[Decimal | None, Decimal]:
+    """Excl. amounts per rate not yet credited, so the last note closes exactly."""
+    left: dict[Decimal | None, Decimal] = {}
+    for tax in invoice.tax_lines.all():
+        left[tax.vat_rate] = left.get(tax.vat_rate, Decimal(0)) + tax.base
+    for note in invoice.credit_notes.all():
+        for tax in note.tax_lines.all():
+            left[tax.vat_rate] = left.get(tax.vat_rate, Decimal(0)) - tax.base
+    return left
+
+
+def issue_credit_note(
+    *,
+    invoice: Invoice,
+    quantities: dict[int, int] | None = None,
+    reason: str,
+    issued_by=None,
+    refund_payments: list[dict] | None = None,
+) -> Invoice:
+    """Cancel all (`quantities=None`) or part of an invoice.
+
+    `quantities` maps sale line ids to the quantity cancelled. A note that
+    cancels everything left frees the sale to be invoiced again.
+    Must be called with the sale locked, or it locks it itself.
+    """
+    with transaction.atomic():
+        sale = (
+            Sale.objects.select_for_update(of=("self",))
+            .select_related("park", "organization")
+            .get(pk=invoice.sale_id)
+        )
+        invoice = Invoice.objects.select_related("client").get(pk=invoice.pk)
+        if invoice.kind != DocumentKind.INVOICE:
+            raise NothingToCredit("Un avoir ne peut porter que sur une facture.")
+        left = remaining_lines(invoice)
+        if quantities is None:
+            lines = left
+        else:
+            by_id = {ln.sale_line_id: ln for ln in left}
+            lines = []
+            for line_id, qty in quantities.items():
+                if qty <= 0:
+                    continue
+                if line_id not in by_id or qty > by_id[line_id].quantity:
+                    raise NothingToCredit(
+                        "La quantité à créditer dépasse ce qui reste sur la facture."
+                    )
+                base = by_id[line_id]
+                lines.append(
+                    DocLine(
+                        sale_line_id=line_id,
+                        description=base.description,
+                        product_kind=base.product_kind,
+                        quantity=qty,
+                        unit_price_incl=base.unit_price_incl,
+                        vat_rate=base.vat_rate,
+                    )
+                )
+        if not lines:
+            raise NothingToCredit("Cette facture est déjà entièrement annulée.")
+        left_qty = {ln.sale_line_id: ln.quantity for ln in left}
+        for line in lines:
+            left_qty[line.sale_line_id] -= line.quantity
+        closes = all(q == 0 for q in left_qty.values())
+        note = create_document(
+            kind=DocumentKind.CREDIT_NOTE,
+            sale=sale,
+            client=invoice.client,
+            scope=invoice.scope,
+            lines=lines,
+            payments=refund_payments or [],
+            issued_by=issued_by,
+            credited_invoice=invoice,
+            is_full_credit=closes,
+            reason=reason,
+            excl_by_rate=_left_excl_by_rate(invoice) if closes else None,
+        )
+        audit.record(
+            note,
+            "invoicing.credit_note.issued",
+            actor=issued_by,
+            organization=sale.organization,
+            data={"number": note.number, "invoice": invoice.number, "reason": reason},
+        )
+    return note

@@ -1,0 +1,72 @@
+"""Render a document's PDF once, store it, and never render it again."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Invoice
+
+logger = logging.getLogger(__name__)
+
+
+def _logo_bytes(name: str) -> bytes | None:
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as fh:
+            return fh.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def render_and_store(*, invoice_id: int) -> Invoice:
+    """Render from the snapshot and store the PDF, unless already stored.
+
+    The row is locked while rendering so two workers (or a worker and a
+    download) never store two different files; the first one wins.
+    """
+    from ..rendering import render_document
+
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        if invoice.pdf_sha256:
+            return invoice
+        pdf = render_document(
+            invoice.snapshot, logo=_logo_bytes(invoice.snapshot["seller"]["logo"])
+        )
+        invoice.pdf.save(invoice.filename, ContentFile(pdf), save=False)
+        invoice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        invoice.rendered_at = timezone.now()
+        invoice.save(update_fields=["pdf", "pdf_sha256", "rendered_at"])
+    return invoice
+
+
+def ensure_rendered(invoice: Invoice) -> Invoice:
+    """The stored document, rendering it now if no worker did yet."""
+    if invoice.pdf_sha256:
+        return invoice
+    return render_and_store(invoice_id=invoice.pk)
+
+
+def pdf_bytes(invoice: Invoice) -> bytes:
+    invoice = ensure_rendered(invoice)
+    with invoice.pdf.open("rb") as fh:
+        return fh.read()
+
+
+def requeue_unrendered() -> int:
+    """Queue a render for every document a dead worker left unrendered."""
+    from ..tasks import render_document_task
+
+    ids = list(
+        Invoice.objects.filter(rendered_at__isnull=True).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        render_document_task.enqueue(invoice_id=pk)
+    return len(ids)

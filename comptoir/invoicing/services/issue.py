@@ -1,0 +1,289 @@
+"""Issuing invoices: numbering, snapshot, chain, alerts — in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
+from comptoir.core import audit
+from comptoir.core.clock import business_date
+from comptoir.core.money import allocate
+from comptoir.core.numbering import lock_counter, take_next
+from comptoir.customers.selectors import (
+    is_online_invoice_eligible,
+    missing_invoice_fields,
+)
+from comptoir.sales.models import Channel, Sale, SaleStatus
+
+from ..exceptions import AlreadyInvoiced, IncompleteClientRecord, NotInvoiceable
+from ..integrity import content_hash
+from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
+from ..totals import LineInput, compute_totals
+from .snapshot import DocLine, build_snapshot, payment_entries
+
+logger = logging.getLogger(__name__)
+
+PREFIX = {DocumentKind.INVOICE: "FA", DocumentKind.CREDIT_NOTE: "AV"}
+
+
+def series_key(kind: str) -> str:
+    return f"doc:{kind}"
+
+
+def scope_of(vat_rate: Decimal | None) -> str:
+    return Scope.OUT_OF_SCOPE if vat_rate is None else Scope.TAXABLE
+
+
+def active_invoices(sale: Sale):
+    """Invoices of the sale not cancelled by a full credit note."""
+    return Invoice.objects.filter(sale=sale, kind=DocumentKind.INVOICE).exclude(
+        credit_notes__is_full_credit=True
+    )
+
+
+def create_document(
+    *,
+    kind: str,
+    sale: Sale,
+    client,
+    scope: str,
+    lines: Sequence[DocLine],
+    payments: list[dict],
+    issued_by=None,
+    credited_invoice: Invoice | None = None,
+    is_full_credit: bool = False,
+    reason: str = "",
+    generation: int = 1,
+    excl_by_rate: dict | None = None,
+) -> Invoice:
+    """Take the next number of the series and freeze one document.
+
+    Must run inside the caller's transaction, after the sale row is locked:
+    the series counter is locked here, last, so locks are always taken in
+    the order sale → counter (docs/locking.md).
+    """
+    park = sale.park
+    counter = lock_counter(park_id=park.pk, key=series_key(kind))
+    sequence = take_next(counter)
+    # Taken after the lock: issue times increase with numbers.
+    issued_at = timezone.now()
+    issue_date = business_date(issued_at, park.time_zone)
+    number = f"{PREFIX[kind]}-{park.invoice_series}-{issue_date:%Y%m%d}-{sequence:06d}"
+    totals = compute_totals(
+        [LineInput(Decimal(ln.quantity), ln.unit_price_incl, ln.vat_rate) for ln in lines],
+        excl_by_rate=excl_by_rate,
+    )
+    cancels = None
+    if credited_invoice is not None:
+        cancels = {
+            "number": credited_invoice.number,
+            "issue_date": credited_invoice.issue_date.isoformat(),
+        }
+    snapshot = build_snapshot(
+        kind=kind,
+        number=number,
+        issued_at=issued_at,
+        issue_date=issue_date,
+        scope=scope,
+        sale=sale,
+        client=client,
+        lines=lines,
+        totals=totals,
+        payments=payments,
+        cancels=cancels,
+        reason=reason,
+    )
+    digest = content_hash(
+        previous_hash=counter.last_hash,
+        kind=kind,
+        number=number,
+        sequence=sequence,
+        issued_at=issued_at,
+        sale_number=sale.number,
+        total_excl=totals.excl,
+        total_vat=totals.vat,
+        total_incl=totals.incl,
+        snapshot=snapshot,
+    )
+    document = Invoice.objects.create(
+        organization_id=sale.organization_id,
+        park=park,
+        sale=sale,
+        client=client,
+        kind=kind,
+        scope=scope,
+        generation=generation,
+        credited_invoice=credited_invoice,
+        is_full_credit=is_full_credit,
+        sequence=sequence,
+        number=number,
+        issued_at=issued_at,
+        issue_date=issue_date,
+        sale_number=sale.number,
+        sale_date=sale.sale_date,
+        buyer_name=client.company_name or client.display_name,
+        total_excl=totals.excl,
+        total_vat=totals.vat,
+        total_incl=totals.incl,
+        snapshot=snapshot,
+        issued_by=issued_by if getattr(issued_by, "pk", None) else None,
+        previous_hash=counter.last_hash,
+        hash=digest,
+    )
+    InvoiceTaxLine.objects.bulk_create(
+        InvoiceTaxLine(
+            invoice=document,
+            vat_rate=b.vat_rate,
+            vat_category=b.vat_category,
+            base=b.base,
+            vat=b.vat,
+            total_incl=b.total_incl,
+        )
+        for b in totals.breakdown
+    )
+    counter.last_hash = digest
+    counter.save(update_fields=["last_hash"])
+    from ..tasks import render_document_task
+
+    transaction.on_commit(
+        lambda: render_document_task.enqueue(invoice_id=document.pk)
+    )
+    return document
+
+
+def _share_of_payments(sale: Sale, amount: Decimal) -> list[dict]:
+    """The sale's payments, scaled to one document's share of the sale."""
+    received = [p for p in sale.payments.all() if p.amount > 0]
+    entries = payment_entries(received, sale.park.time_zone)
+    if not entries:
+        return []
+    shares = allocate(amount, [abs(p.amount) for p in received])
+    for entry, share in zip(entries, shares):
+        entry["amount"] = f"{share:.2f}"
+    return [e for e in entries if Decimal(e["amount"]) > 0]
+
+
+def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
+    """The sale's lines still to invoice (net of refunds), by VAT scope."""
+    parts: dict[str, list[DocLine]] = {}
+    for line in sale.lines.all():
+        if line.net_quantity <= 0:
+            continue
+        parts.setdefault(scope_of(line.vat_rate), []).append(
+            DocLine(
+                sale_line_id=line.pk,
+                description=line.description,
+                product_kind=line.product_kind,
+                quantity=line.net_quantity,
+                unit_price_incl=line.unit_price_incl,
+                vat_rate=line.vat_rate,
+            )
+        )
+    return parts
+
+
+def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
+    """Freeze a paid sale into numbered, immutable invoices.
+
+    One invoice per VAT scope (taxable items; multi-purpose gift vouchers):
+    usually one. Refused with the missing fields when the client record is
+    incomplete. Closes the sale's "invoice not generated" alert.
+    """
+    with transaction.atomic():
+        sale = (
+            Sale.objects.select_for_update(of=("self",))
+            .select_related("park", "client", "organization")
+            .get(pk=sale.pk)
+        )
+        if sale.status != SaleStatus.PAID:
+            raise NotInvoiceable("Seule une vente payée peut être facturée.")
+        if sale.client is None:
+            raise NotInvoiceable(
+                "Cette vente n'a pas de client : associez un client pour la facturer."
+            )
+        missing = missing_invoice_fields(sale.client, sale.park)
+        if missing:
+            raise IncompleteClientRecord(client=sale.client, missing=missing)
+        parts = invoiceable_lines(sale)
+        covered = set(active_invoices(sale).values_list("scope", flat=True))
+        to_issue = [s for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE) if s in parts]
+        to_issue = [s for s in to_issue if s not in covered]
+        if not to_issue:
+            raise AlreadyInvoiced("Cette vente est déjà facturée.")
+        invoices = []
+        for scope in to_issue:
+            lines = parts[scope]
+            amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
+            generation = (
+                Invoice.objects.filter(
+                    sale=sale, scope=scope, kind=DocumentKind.INVOICE
+                ).count()
+                + 1
+            )
+            invoices.append(
+                create_document(
+                    kind=DocumentKind.INVOICE,
+                    sale=sale,
+                    client=sale.client,
+                    scope=scope,
+                    lines=lines,
+                    payments=_share_of_payments(sale, amount),
+                    issued_by=issued_by,
+                    generation=generation,
+                )
+            )
+        how = (
+            "Facture générée automatiquement"
+            if issued_by is None
+            else "Facture générée manuellement"
+        )
+        close_invoice_alerts(
+            sale=sale,
+            closed_by=issued_by,
+            reason=f"{how} : {', '.join(i.number for i in invoices)}",
+        )
+        for invoice in invoices:
+            audit.record(
+                invoice,
+                "invoicing.invoice.issued",
+                actor=issued_by,
+                organization=sale.organization,
+                data={"number": invoice.number, "sale": sale.number},
+            )
+        from ..tasks import send_invoice_mail_task
+
+        member_invoices = [i.pk for i in invoices]
+        if sale.client.user_id and is_online_invoice_eligible(sale.client):
+            transaction.on_commit(
+                lambda: send_invoice_mail_task.enqueue(invoice_ids=member_invoices)
+            )
+    return invoices
+
+
+def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
+    """The product note's rule, run when an online sale is paid.
+
+    An eligible client's invoice is issued at once, inside a savepoint: if
+    issuing fails for any reason, the sale and its payment still commit and
+    an alert tells the operator why.
+    """
+    if sale.channel != Channel.ONLINE or sale.client is None:
+        return []
+    if not is_online_invoice_eligible(sale.client):
+        return []
+    try:
+        with transaction.atomic():
+            return issue_invoices(sale=sale, issued_by=None)
+    except IncompleteClientRecord as exc:
+        raise_invoice_alert(sale=sale, missing=exc.missing)
+    except AlreadyInvoiced:
+        pass
+    except Exception as exc:  # noqa: BLE001 — any failure must leave the sale paid
+        logger.exception("Automatic invoice failed for sale %s", sale.pk)
+        raise_invoice_alert(sale=sale, missing=[], error=str(exc) or type(exc).__name__)
+    return []

@@ -1,0 +1,185 @@
+"""The frozen copy of seller, buyer, lines and totals stored at issue.
+
+Shape documented in docs/snapshot.md; the PDF and the Factur-X XML are
+rendered from it alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
+from comptoir.core.clock import format_datetime
+from comptoir.customers.models import Client, Profile
+from comptoir.organizations.models import Park
+from comptoir.sales.models import PaymentMethod, Sale
+
+from ..totals import DocumentTotals
+
+
+@dataclass(frozen=True)
+class DocLine:
+    sale_line_id: int
+    description: str
+    product_kind: str
+    quantity: int
+    unit_price_incl: Decimal
+    vat_rate: Decimal | None
+
+
+def _money(value: Decimal) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def seller_snapshot(park: Park) -> dict:
+    return {
+        "name": park.name,
+        "company_name": park.company_name,
+        "legal_form": park.legal_form,
+        "share_capital": park.share_capital,
+        "siren": park.siren,
+        "siret": park.siret,
+        "rcs": park.rcs,
+        "vat_number": park.vat_number,
+        "address": park.address,
+        "address_complement": park.address_complement,
+        "postcode": park.postcode,
+        "city": park.city,
+        "country": park.country,
+        "email": park.email,
+        "phone": park.phone,
+        "logo": park.logo.name if park.logo else "",
+        "payment_terms": park.payment_terms,
+        "penalty_text": park.penalty_text,
+        "vat_on_debits": park.vat_on_debits,
+    }
+
+
+def buyer_snapshot(client: Client) -> dict:
+    return {
+        "company_name": client.company_name,
+        "contact_name": client.display_name,
+        "email": client.email,
+        "address": client.address,
+        "address_complement": client.address_complement,
+        "postcode": client.postcode,
+        "city": client.city,
+        "country": client.country or "FR",
+        "vat_number": client.vat_number,
+        "siret": client.siret_digits,
+        "siren": client.siren,
+        "registration": client.siret,
+        "accounting_code": client.accounting_code,
+        "professional": client.profile == Profile.PROFESSIONAL
+        or bool(client.company_name),
+    }
+
+
+def nature_of(lines: Sequence[DocLine]) -> str:
+    natures = {NATURE_BY_KIND[ProductKind(line.product_kind)] for line in lines}
+    natures.discard("voucher")
+    if natures == {"goods", "services"}:
+        return "mixed"
+    if natures == {"goods"}:
+        return "goods"
+    return "services"
+
+
+def build_snapshot(
+    *,
+    kind: str,
+    number: str,
+    issued_at: dt.datetime,
+    issue_date: dt.date,
+    scope: str,
+    sale: Sale,
+    client: Client,
+    lines: Sequence[DocLine],
+    totals: DocumentTotals,
+    payments: list[dict],
+    cancels: dict | None = None,
+    reason: str = "",
+) -> dict:
+    park = sale.park
+    paid = sum((Decimal(p["amount"]) for p in payments), Decimal("0.00"))
+    return {
+        "version": 1,
+        "document": {
+            "kind": kind,
+            "type_code": "381" if kind == "credit_note" else "380",
+            "number": number,
+            "issue_date": issue_date.isoformat(),
+            "issued_at": issued_at.isoformat(),
+            "issued_at_local": format_datetime(issued_at, park.time_zone),
+            "scope": scope,
+            "cancels": cancels,
+            "reason": reason,
+            "currency": "EUR",
+        },
+        "sale": {
+            "number": sale.number,
+            "date": sale.sale_date.isoformat(),
+            "channel": sale.channel,
+        },
+        "seller": seller_snapshot(park),
+        "buyer": buyer_snapshot(client),
+        "lines": [
+            {
+                "sale_line_id": line.sale_line_id,
+                "description": line.description,
+                "product_kind": line.product_kind,
+                "nature": NATURE_BY_KIND[ProductKind(line.product_kind)],
+                "quantity": str(line.quantity),
+                "unit_price_incl": _money(line.unit_price_incl),
+                "unit_price_excl": str(t.unit_price_excl),
+                "vat_rate": _rate(line.vat_rate),
+                "vat_category": t.vat_category,
+                "total_incl": _money(t.total_incl),
+                "total_excl": _money(t.total_excl),
+                "total_vat": _money(t.total_vat),
+            }
+            for line, t in zip(lines, totals.lines)
+        ],
+        "vat_breakdown": [
+            {
+                "vat_rate": _rate(b.vat_rate),
+                "vat_category": b.vat_category,
+                "base": _money(b.base),
+                "vat": _money(b.vat),
+                "total_incl": _money(b.total_incl),
+            }
+            for b in totals.breakdown
+        ],
+        "totals": {
+            "excl": _money(totals.excl),
+            "vat": _money(totals.vat),
+            "incl": _money(totals.incl),
+            "paid": _money(min(paid, totals.incl)),
+            "due": _money(max(totals.incl - paid, Decimal("0.00"))),
+        },
+        "payments": payments,
+        "nature": nature_of(lines),
+        "notes": [],
+    }
+
+
+def payment_entries(payments, tz_name: str) -> list[dict]:
+    from comptoir.core.clock import business_date
+
+    return [
+        {
+            "method": p.method,
+            "method_label": str(PaymentMethod(p.method).label),
+            "amount": _money(abs(p.amount)),
+            "date": business_date(p.received_at, tz_name).isoformat(),
+            "reference": p.reference,
+        }
+        for p in payments
+    ]

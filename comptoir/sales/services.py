@@ -1,0 +1,356 @@
+"""Writes of sales: baskets, payments, counter sales, refunds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comptoir.catalog.models import Product, ProductKind
+from comptoir.core import audit
+from comptoir.core.clock import business_date
+from comptoir.core.numbering import lock_counter, take_next
+from comptoir.customers.models import Client
+from comptoir.organizations.models import Park
+
+from .models import (
+    Booking,
+    Channel,
+    GiftVoucher,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleLine,
+    SaleStatus,
+    Ticket,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class SaleError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class PaymentMismatch(SaleError):
+    pass
+
+
+@dataclass(frozen=True)
+class Item:
+    """One basket line: a product at the price this buyer is entitled to."""
+
+    product: Product
+    quantity: int
+    unit_price_incl: Decimal | None = None  # None: the product's public price
+    booking_start: dt.datetime | None = None
+
+
+def create_sale(
+    *,
+    park: Park,
+    client: Client | None,
+    channel: str,
+    items: Sequence[Item],
+    created_by=None,
+) -> Sale:
+    """A pending basket with its lines; it becomes a sale when paid."""
+    if not items:
+        raise SaleError("Le panier est vide.")
+    with transaction.atomic():
+        sale = Sale.objects.create(
+            organization_id=park.organization_id,
+            park=park,
+            client=client,
+            channel=channel,
+            created_by=created_by if getattr(created_by, "pk", None) else None,
+        )
+        lines = []
+        for item in items:
+            if item.quantity <= 0:
+                raise SaleError("La quantité doit être positive.")
+            if item.product.organization_id != park.organization_id:
+                raise SaleError("Produit inconnu.")
+            price = (
+                item.product.price_incl
+                if item.unit_price_incl is None
+                else item.unit_price_incl
+            )
+            lines.append(
+                SaleLine(
+                    sale=sale,
+                    product=item.product,
+                    description=item.product.name,
+                    product_kind=item.product.kind,
+                    quantity=item.quantity,
+                    unit_price_incl=price,
+                    vat_rate=item.product.vat_rate_decimal,
+                    total_incl=price * item.quantity,
+                    booking_start=item.booking_start,
+                )
+            )
+        SaleLine.objects.bulk_create(lines)
+        sale.total_incl = sum((ln.total_incl for ln in lines), Decimal("0.00"))
+        sale.save(update_fields=["total_incl"])
+    return sale
+
+
+def _assign_number(sale: Sale, paid_at: dt.datetime) -> None:
+    day = business_date(paid_at, sale.park.time_zone)
+    counter = lock_counter(park_id=sale.park_id, key=f"sale:{day:%y%m%d}")
+    sale.number = f"S-{day:%y%m%d}-{take_next(counter):06d}"
+    sale.sale_date = day
+
+
+def _create_entitlements(sale: Sale) -> None:
+    """Tickets, bookings and gift vouchers the sale paid for."""
+    tickets, bookings, vouchers = [], [], []
+    for line in sale.lines.select_related("product"):
+        if line.product_kind == ProductKind.TICKET:
+            tickets += [
+                Ticket(
+                    sale_line=line,
+                    client=sale.client,
+                    valid_until=sale.sale_date + dt.timedelta(days=365),
+                )
+                for _ in range(line.quantity)
+            ]
+        elif line.product_kind == ProductKind.BOOKING:
+            start = line.booking_start or sale.paid_at
+            minutes = (line.product.duration_minutes if line.product else None) or 60
+            bookings.append(
+                Booking(
+                    sale_line=line,
+                    client=sale.client,
+                    starts_at=start,
+                    ends_at=start + dt.timedelta(minutes=minutes),
+                    participants=line.quantity,
+                )
+            )
+        elif line.product_kind == ProductKind.GIFT_VOUCHER:
+            days = line.product.voucher_validity_days if line.product else 365
+            vouchers += [
+                GiftVoucher(
+                    organization_id=sale.organization_id,
+                    sale_line=line,
+                    client=sale.client,
+                    amount=line.unit_price_incl,
+                    balance=line.unit_price_incl,
+                    valid_until=sale.sale_date + dt.timedelta(days=days),
+                )
+                for _ in range(line.quantity)
+            ]
+    Ticket.objects.bulk_create(tickets)
+    Booking.objects.bulk_create(bookings)
+    GiftVoucher.objects.bulk_create(vouchers)
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    sale: Sale
+    payment: Payment
+    created: bool  # False: a retried confirmation, nothing changed
+    invoices: list
+
+
+def record_payment(
+    *,
+    sale: Sale,
+    provider: str,
+    reference: str,
+    amount: Decimal,
+    method: str,
+    received_at: dt.datetime | None = None,
+    recorded_by=None,
+) -> PaymentOutcome:
+    """Record that a basket was paid, once, and apply the invoice rule.
+
+    Retrying with the same (provider, reference) changes nothing. For an
+    online sale of an eligible client the invoice is issued in this same
+    transaction, inside a savepoint: if that fails, the payment still
+    commits, with an alert.
+    """
+    from comptoir.invoicing.services import invoice_paid_online_sale
+
+    with transaction.atomic():
+        sale = (
+            Sale.objects.select_for_update(of=("self",))
+            .select_related("park", "client", "organization")
+            .get(pk=sale.pk)
+        )
+        existing = Payment.objects.filter(provider=provider, reference=reference).first()
+        if existing is not None:
+            if existing.sale_id != sale.pk:
+                raise PaymentMismatch("Cette référence de paiement est déjà utilisée.")
+            return PaymentOutcome(sale, existing, False, [])
+        if sale.status == SaleStatus.PAID:
+            raise PaymentMismatch("Cette vente est déjà payée.")
+        if Decimal(amount) != sale.total_incl:
+            raise PaymentMismatch(
+                f"Montant reçu {amount} différent du montant de la vente "
+                f"{sale.total_incl}."
+            )
+        received_at = received_at or timezone.now()
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    sale=sale,
+                    provider=provider,
+                    reference=reference,
+                    method=method,
+                    amount=amount,
+                    received_at=received_at,
+                    recorded_by=recorded_by if getattr(recorded_by, "pk", None) else None,
+                )
+        except IntegrityError:
+            existing = Payment.objects.get(provider=provider, reference=reference)
+            return PaymentOutcome(sale, existing, False, [])
+        _assign_number(sale, received_at)
+        sale.status = SaleStatus.PAID
+        sale.paid_at = received_at
+        sale.save(update_fields=["number", "sale_date", "status", "paid_at"])
+        _create_entitlements(sale)
+        invoices = invoice_paid_online_sale(sale)
+    return PaymentOutcome(sale, payment, True, invoices)
+
+
+def abandon_sale(*, sale: Sale) -> bool:
+    """A basket whose payment was refused or abandoned; paid sales stay paid."""
+    return bool(
+        Sale.objects.filter(pk=sale.pk, status=SaleStatus.PENDING).update(
+            status=SaleStatus.ABANDONED
+        )
+    )
+
+
+def record_counter_sale(
+    *,
+    park: Park,
+    client: Client | None,
+    items: Sequence[Item],
+    method: str,
+    cashier,
+    reference: str | None = None,
+) -> Sale:
+    """A sale paid at the counter. `reference` makes a retried submit a no-op."""
+    if method not in {m.value for m in PaymentMethod}:
+        raise SaleError("Moyen de paiement inconnu.")
+    reference = reference or uuid.uuid4().hex
+    existing = Payment.objects.filter(provider="counter", reference=reference).first()
+    if existing is not None:
+        return existing.sale
+    with transaction.atomic():
+        sale = create_sale(
+            park=park,
+            client=client,
+            channel=Channel.COUNTER,
+            items=items,
+            created_by=cashier,
+        )
+        outcome = record_payment(
+            sale=sale,
+            provider="counter",
+            reference=reference,
+            amount=sale.total_incl,
+            method=method,
+            recorded_by=cashier,
+        )
+        audit.record(
+            outcome.sale,
+            "sales.counter_sale.recorded",
+            actor=cashier,
+            data={"number": outcome.sale.number, "total": str(sale.total_incl)},
+        )
+    return outcome.sale
+
+
+def refund_sale(
+    *,
+    sale: Sale,
+    quantities: dict[int, int] | None,
+    method: str,
+    actor,
+    reason: str,
+    reference: str | None = None,
+) -> list:
+    """Give money back for all (`None`) or some lines; credit the invoices.
+
+    Returns the credit notes issued (none when the sale had no invoice).
+    """
+    from comptoir.invoicing.services import active_invoices, issue_credit_note
+    from comptoir.invoicing.services.snapshot import payment_entries
+
+    reference = reference or uuid.uuid4().hex
+    with transaction.atomic():
+        sale = (
+            Sale.objects.select_for_update(of=("self",))
+            .select_related("park", "organization")
+            .get(pk=sale.pk)
+        )
+        if Payment.objects.filter(provider="refund", reference=reference).exists():
+            return []
+        if sale.status != SaleStatus.PAID:
+            raise SaleError("Seule une vente payée peut être remboursée.")
+        lines = {line.pk: line for line in sale.lines.all()}
+        if quantities is None:
+            quantities = {pk: line.net_quantity for pk, line in lines.items()}
+        quantities = {pk: q for pk, q in quantities.items() if q > 0}
+        if not quantities:
+            raise SaleError("Rien à rembourser.")
+        amount = Decimal("0.00")
+        for pk, qty in quantities.items():
+            line = lines.get(pk)
+            if line is None or qty > line.net_quantity:
+                raise SaleError("La quantité remboursée dépasse la quantité vendue.")
+            amount += line.unit_price_incl * qty
+        payment = Payment.objects.create(
+            sale=sale,
+            provider="refund",
+            reference=reference,
+            method=method,
+            amount=-amount,
+            received_at=timezone.now(),
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        notes = []
+        for invoice in active_invoices(sale).order_by("pk"):
+            mine = {
+                ln["sale_line_id"]: quantities[ln["sale_line_id"]]
+                for ln in invoice.snapshot["lines"]
+                if ln["sale_line_id"] in quantities
+            }
+            if not mine:
+                continue
+            share = sum(
+                (lines[pk].unit_price_incl * q for pk, q in mine.items()), Decimal(0)
+            )
+            entry = payment_entries([payment], sale.park.time_zone)[0]
+            entry["amount"] = f"{share:.2f}"
+            notes.append(
+                issue_credit_note(
+                    invoice=invoice,
+                    quantities=mine,
+                    reason=reason or "Remboursement",
+                    issued_by=actor,
+                    refund_payments=[entry],
+                )
+            )
+        for pk, qty in quantities.items():
+            line = lines[pk]
+            line.refunded_quantity += qty
+            line.save(update_fields=["refunded_quantity"])
+        audit.record(
+            sale,
+            "sales.sale.refunded",
+            actor=actor,
+            data={"amount": str(amount), "credit_notes": [n.number for n in notes]},
+        )
+    return notes

@@ -1,0 +1,9 @@
+"""Embedded default: SQLite, tasks in-process, files on disk, mail to the console."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = "dev-only-insecure-key-comptoir-0000000000000000000000000000"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"  # noqa: F405
