@@ -34,3 +34,11 @@ class ScopedEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str:
+    """What django-axes counts failures against: the scoped login key."""
+    credentials = credentials or {}
+    email = credentials.get("email") or credentials.get("username") or ""
+    kind = credentials.get("kind") or "staff"
+    return User.username_for(kind, credentials.get("organization"), email)

@@ -1,0 +1,128 @@
+"""Writes of client records and groups, each recorded in the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from comptoir.core import audit
+from comptoir.organizations.models import User, UserKind
+
+from .models import Client, CustomerGroup
+
+
+def save_client_record(*, form, actor, organization) -> Client:
+    """Save a validated ClientRecordForm (or subclass) and record what changed.
+
+    Issued invoices keep their own snapshot: nothing issued changes.
+    """
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        client = form.save(commit=False)
+        client.organization = organization
+        client.save()
+        form.save_m2m()
+        audit.record(
+            client,
+            "customers.client.created" if creating else "customers.client.updated",
+            actor=actor,
+            organization=organization,
+            data={"fields": sorted(form.changed_data)},
+        )
+    return client
+
+
+def set_online_invoices(*, group: CustomerGroup, enabled: bool, actor) -> None:
+    with transaction.atomic():
+        if group.online_invoices == enabled:
+            return
+        group.online_invoices = enabled
+        group.save(update_fields=["online_invoices"])
+        audit.record(
+            group,
+            "customers.group.online_invoices",
+            actor=actor,
+            data={"enabled": enabled},
+        )
+
+
+def add_to_group(*, group: CustomerGroup, client: Client, actor) -> None:
+    if client.organization_id != group.organization_id:
+        raise ValueError("client and group belong to different organizations")
+    with transaction.atomic():
+        group.clients.add(client)
+        audit.record(
+            group,
+            "customers.group.member_added",
+            actor=actor,
+            data={"client": client.pk, "name": client.display_name},
+        )
+
+
+def remove_from_group(*, group: CustomerGroup, client: Client, actor) -> None:
+    with transaction.atomic():
+        group.clients.remove(client)
+        audit.record(
+            group,
+            "customers.group.member_removed",
+            actor=actor,
+            data={"client": client.pk, "name": client.display_name},
+        )
+
+
+def ensure_member_account(*, client: Client) -> User:
+    """The client's member account, created without a usable password."""
+    if client.user_id:
+        return client.user
+    if not client.email:
+        raise ValueError("Le client n'a pas d'adresse email.")
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=User.username_for(
+                UserKind.MEMBER, client.organization, client.email
+            ),
+            email=client.email,
+            password=None,
+            kind=UserKind.MEMBER,
+            organization=client.organization,
+            first_name=client.first_name,
+            last_name=client.last_name,
+        )
+        client.user = user
+        client.save(update_fields=["user"])
+    return user
+
+
+def invitation_link(*, client: Client, base_url: str) -> str:
+    """A "choose your password" link for the member space (one use)."""
+    user = ensure_member_account(client=client)
+    path = reverse(
+        "members:password_set",
+        kwargs={
+            "org_slug": client.organization.slug,
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+def invite_member(*, client: Client, actor, base_url: str) -> str:
+    """Mail the client a link to set its password; returns the link."""
+    from django.conf import settings
+
+    link = invitation_link(client=client, base_url=base_url)
+    context = {"client": client, "link": link, "organization": client.organization}
+    send_mail(
+        render_to_string("customers/mail/invitation_subject.txt", context).strip(),
+        render_to_string("customers/mail/invitation.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [client.email],
+    )
+    audit.record(client, "customers.client.invited", actor=actor)
+    return link
