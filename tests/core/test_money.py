@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from comptoir.core.money import allocate, excl_from_incl, round_money
+
+
+def test_round_money_rounds_half_up_not_to_even():
+    assert round_money(Decimal("0.125")) == Decimal("0.13")
+    assert round_money(Decimal("0.135")) == Decimal("0.14")
+    assert round_money(Decimal("-0.125")) == Decimal("-0.13")
+
+
+def test_excl_from_incl_matches_the_product_notes_figures():
+    assert excl_from_incl(Decimal("30.00"), Decimal("20")) == Decimal("25.00")
+    assert excl_from_incl(Decimal("20.00"), Decimal("10")) == Decimal("18.18")
+    assert excl_from_incl(Decimal("150.00"), None) == Decimal("150.00")
+
+
+def test_allocate_gives_the_missing_cent_to_the_largest_remainder():
+    assert allocate(Decimal("10.00"), [Decimal(1)] * 3) == [
+        Decimal("3.34"),
+        Decimal("3.33"),
+        Decimal("3.33"),
+    ]
+
+
+@given(
+    total=st.decimals(min_value=0, max_value=100000, places=2),
+    weights=st.lists(st.decimals(min_value=0, max_value=1000, places=2), min_size=1),
+)
+def test_allocate_never_creates_or_loses_a_cent(total, weights):
+    parts = allocate(total, weights)
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)
