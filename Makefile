@@ -35,3 +35,11 @@ lint: install
 
 clean:
 	rm -rf var test-artifacts .pytest_cache
+
+prod: install
+	bash scripts/prod.sh
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=comptoir.settings.prod DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	  DJANGO_ALLOWED_HOSTS=comptoir.example DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_prod \
+	  $(PY) manage.py check --deploy --fail-level WARNING

@@ -16,8 +16,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Only for running the production stack over plain HTTP on a developer's
+# machine (make prod): never switch these off behind a real domain.
+SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "1") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -25,7 +27,10 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-if os.environ.get("MEDIA_ROOT"):
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    # S3-compatible object storage (django-storages reads AWS_* variables).
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+elif os.environ.get("MEDIA_ROOT"):
     STORAGES["default"] = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.environ["MEDIA_ROOT"]},
@@ -50,3 +55,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  #
 PAYMENT_SIMULATOR_SECRET = os.environ.get(
     "PAYMENT_SIMULATOR_SECRET", PAYMENT_SIMULATOR_SECRET  # noqa: F405
 )
+
+SITE_URL = os.environ.get("SITE_URL", SITE_URL)  # noqa: F405
+LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405
