@@ -19,9 +19,24 @@ PASSWORD = "comptoir-demo"
 PARIS = ZoneInfo("Europe/Paris")
 
 LOGINS = [
-    ("membre", "try", "eric.bay@example.com", "fiche complète, groupe CE (factures en ligne)"),
-    ("membre", "try", "claude.neime@example.com", "groupe CE, sans raison sociale : ses achats en ligne lèvent une alerte"),
-    ("membre", "try", "julie.martin@example.com", "seulement « Club VIP » : pas de « Vos factures »"),
+    (
+        "membre",
+        "try",
+        "eric.bay@example.com",
+        "fiche complète, groupe CE (factures en ligne)",
+    ),
+    (
+        "membre",
+        "try",
+        "claude.neime@example.com",
+        "groupe CE, sans raison sociale : ses achats en ligne lèvent une alerte",
+    ),
+    (
+        "membre",
+        "try",
+        "julie.martin@example.com",
+        "seulement « Club VIP » : pas de « Vos factures »",
+    ),
     ("personnel", "try", "manager@example.com", "responsable"),
     ("personnel", "try", "cashier@example.com", "caissier"),
     ("personnel", "other", "manager@other.example", "responsable de l'autre compte"),
@@ -275,7 +290,9 @@ def load_demo() -> bool:
         if not sale.invoices.exists():
             issue_invoices(sale=sale)
 
-    other, _ = Organization.objects.get_or_create(slug="other", defaults={"name": "Other"})
+    other, _ = Organization.objects.get_or_create(
+        slug="other", defaults={"name": "Other"}
+    )
     other_park = _park(
         other,
         public_code="OT-PRK",
@@ -305,7 +322,9 @@ def load_demo() -> bool:
         last_name="Autre",
         role=Role.MANAGER,
     )
-    kart = _product(other_park, "Session karting 10 min", ProductKind.TICKET, "18.00", "20.00")
+    kart = _product(
+        other_park, "Session karting 10 min", ProductKind.TICKET, "18.00", "20.00"
+    )
     member = _client(
         other,
         other_park,

@@ -17,7 +17,11 @@ def test_demo_reproduces_the_seeds_invoice_rows_and_is_idempotent():
     load_demo()
     counts = (Client.objects.count(), Sale.objects.count(), Invoice.objects.count())
     load_demo()
-    assert (Client.objects.count(), Sale.objects.count(), Invoice.objects.count()) == counts
+    assert (
+        Client.objects.count(),
+        Sale.objects.count(),
+        Invoice.objects.count(),
+    ) == counts
 
     eric = Client.objects.get(email="eric.bay@example.com")
     online = [i for i in invoices_of_client(eric) if i.sale.channel == "online"]

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_manage_check_deploy_is_clean_with_production_settings():
     # The browser tests' conftest sets this for the live server; production must not.
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    inherited = {
+        k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env = {
         **inherited,
         "DJANGO_SETTINGS_MODULE": "comptoir.settings.prod",

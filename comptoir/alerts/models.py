@@ -49,7 +49,9 @@ class Alert(models.Model):
         related_name="+",
         verbose_name=_("fermée par"),
     )
-    closed_reason = models.CharField(_("motif de fermeture"), max_length=200, blank=True)
+    closed_reason = models.CharField(
+        _("motif de fermeture"), max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -10,6 +10,14 @@ class GroupPriceInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "price_incl", "vat_rate", "park", "public", "active"]
+    list_display = [
+        "name",
+        "kind",
+        "price_incl",
+        "vat_rate",
+        "park",
+        "public",
+        "active",
+    ]
     list_filter = ["organization", "park", "kind", "public", "active"]
     inlines = [GroupPriceInline]

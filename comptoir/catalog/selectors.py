@@ -34,7 +34,9 @@ def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
             product__active=True,
         ).select_related("product", "product__park", "group")
         for gp in group_prices:
-            price = gp.price_incl if gp.price_incl is not None else gp.product.price_incl
+            price = (
+                gp.price_incl if gp.price_incl is not None else gp.product.price_incl
+            )
             current = offers.get(gp.product_id)
             if current is None or price < current.price_incl:
                 offers[gp.product_id] = Offer(gp.product, price, gp.group.name)

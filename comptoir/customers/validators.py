@@ -29,10 +29,14 @@ def clean_siret(value: str) -> str:
     digits = re.sub(r"\D", "", match.group(1))
     if len(digits) == 14:
         if not siret_std.is_valid(digits):
-            raise ValidationError(_("Ce numéro SIRET n'est pas valide (clé incorrecte)."))
+            raise ValidationError(
+                _("Ce numéro SIRET n'est pas valide (clé incorrecte).")
+            )
     elif len(digits) == 9:
         if not siren_std.is_valid(digits):
-            raise ValidationError(_("Ce numéro SIREN n'est pas valide (clé incorrecte)."))
+            raise ValidationError(
+                _("Ce numéro SIREN n'est pas valide (clé incorrecte).")
+            )
     else:
         raise ValidationError(
             _("Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres).")

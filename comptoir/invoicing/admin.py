@@ -19,7 +19,14 @@ class InvoiceTaxLineInline(admin.TabularInline):
 class InvoiceAdmin(admin.ModelAdmin):
     """Read-only: an issued document never changes (corrections: credit notes)."""
 
-    list_display = ["number", "kind", "sale_number", "buyer_name", "total_incl", "issued_at"]
+    list_display = [
+        "number",
+        "kind",
+        "sale_number",
+        "buyer_name",
+        "total_incl",
+        "issued_at",
+    ]
     list_filter = ["organization", "park", "kind", "scope"]
     search_fields = ["number", "sale_number", "buyer_name"]
     inlines = [InvoiceTaxLineInline]

@@ -1,4 +1,4 @@
-"""Tenants (organizations), their parks (the legal sellers) and the people who log in."""
+"""Tenants (organizations), their parks (legal sellers) and who logs in."""
 
 from __future__ import annotations
 
@@ -52,12 +52,16 @@ class Park(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    time_zone = models.CharField(_("fuseau horaire"), max_length=50, default="Europe/Paris")
+    time_zone = models.CharField(
+        _("fuseau horaire"), max_length=50, default="Europe/Paris"
+    )
     # Invoice terms.
     payment_terms = models.CharField(
         _("conditions de paiement"),
         max_length=300,
-        default="Paiement comptant à la commande. Pas d'escompte pour paiement anticipé.",
+        default=(
+            "Paiement comptant à la commande. Pas d'escompte pour paiement anticipé."
+        ),
     )
     penalty_text = models.CharField(
         _("pénalités de retard"),
@@ -123,9 +127,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
     )
-    role = models.CharField(
-        _("rôle"), max_length=10, choices=Role.choices, blank=True
-    )
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, blank=True)
 
     objects = UserManager()
 

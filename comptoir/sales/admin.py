@@ -15,7 +15,15 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(Sale)
 class SaleAdmin(admin.ModelAdmin):
-    list_display = ["number", "park", "client", "channel", "status", "total_incl", "paid_at"]
+    list_display = [
+        "number",
+        "park",
+        "client",
+        "channel",
+        "status",
+        "total_incl",
+        "paid_at",
+    ]
     list_filter = ["organization", "park", "channel", "status"]
     search_fields = ["number", "client__last_name", "client__company_name"]
     raw_id_fields = ["client"]

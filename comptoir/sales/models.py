@@ -75,7 +75,9 @@ class Sale(models.Model):
         verbose_name = _("vente")
         verbose_name_plural = _("ventes")
         constraints = [
-            models.UniqueConstraint(fields=["park", "number"], name="sale_number_unique")
+            models.UniqueConstraint(
+                fields=["park", "number"], name="sale_number_unique"
+            )
         ]
         indexes = [
             models.Index(fields=["organization", "status", "-paid_at"]),

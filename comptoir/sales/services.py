@@ -186,7 +186,9 @@ def record_payment(
             .select_related("park", "client", "organization")
             .get(pk=sale.pk)
         )
-        existing = Payment.objects.filter(provider=provider, reference=reference).first()
+        existing = Payment.objects.filter(
+            provider=provider, reference=reference
+        ).first()
         if existing is not None:
             if existing.sale_id != sale.pk:
                 raise PaymentMismatch("Cette référence de paiement est déjà utilisée.")
@@ -208,7 +210,9 @@ def record_payment(
                     method=method,
                     amount=amount,
                     received_at=received_at,
-                    recorded_by=recorded_by if getattr(recorded_by, "pk", None) else None,
+                    recorded_by=recorded_by
+                    if getattr(recorded_by, "pk", None)
+                    else None,
                 )
         except IntegrityError:
             existing = Payment.objects.get(provider=provider, reference=reference)

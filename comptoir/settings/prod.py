@@ -1,4 +1,4 @@
-"""Production: everything that differs between installations comes from the environment."""
+"""Production: what differs between installations comes from the environment."""
 
 import os
 
@@ -53,7 +53,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 PAYMENT_SIMULATOR_SECRET = os.environ.get(
-    "PAYMENT_SIMULATOR_SECRET", PAYMENT_SIMULATOR_SECRET  # noqa: F405
+    "PAYMENT_SIMULATOR_SECRET",
+    PAYMENT_SIMULATOR_SECRET,  # noqa: F405
 )
 
 SITE_URL = os.environ.get("SITE_URL", SITE_URL)  # noqa: F405

@@ -14,7 +14,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_eligible_complete_client_paying_online_gets_its_invoice(park, member, products):
+def test_eligible_complete_client_paying_online_gets_its_invoice(
+    park, member, products
+):
     sale = factories.paid_online_sale(
         park, member, factories.basket(products, ("ticket", 1), ("snack", 1))
     )
@@ -31,7 +33,9 @@ def test_client_in_no_group_with_online_invoices_gets_no_automatic_invoice(
 ):
     off = factories.group(organization, online_invoices=False)
     client = factories.client(park, groups=[off])
-    sale = factories.paid_online_sale(park, client, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
     assert sale.status == SaleStatus.PAID
     assert not Invoice.objects.filter(sale=sale).exists()
     assert not Alert.objects.filter(sale=sale).exists()
@@ -40,12 +44,19 @@ def test_client_in_no_group_with_online_invoices_gets_no_automatic_invoice(
 def test_new_groups_have_online_invoices_off_by_default(organization):
     from comptoir.customers.models import CustomerGroup
 
-    assert CustomerGroup.objects.create(organization=organization, name="X").online_invoices is False
+    assert (
+        CustomerGroup.objects.create(
+            organization=organization, name="X"
+        ).online_invoices
+        is False
+    )
 
 
 def test_counter_sale_is_not_invoiced_automatically(park, member, products):
     sale = create_sale(
-        park=park, client=member, channel=Channel.COUNTER,
+        park=park,
+        client=member,
+        channel=Channel.COUNTER,
         items=factories.basket(products, ("ticket", 1)),
     )
     factories.pay(sale)
@@ -56,7 +67,9 @@ def test_incomplete_record_keeps_the_paid_sale_and_opens_one_alert_naming_fields
     park, group, products
 ):
     client = factories.client(park, groups=[group], complete=False, city="SENS")
-    sale = factories.paid_online_sale(park, client, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
 
     sale.refresh_from_db()
     assert sale.status == SaleStatus.PAID and sale.number
@@ -76,7 +89,9 @@ def test_park_setting_adds_the_buyer_siren_to_the_required_fields(
     park = factories.park(organization, require_buyer_siren=True)
     products = factories.products(park)
     client = factories.client(park, groups=[group], siret="")
-    sale = factories.paid_online_sale(park, client, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
     assert Alert.objects.get(sale=sale).missing_fields == ["siret"]
 
 
@@ -87,7 +102,9 @@ def test_any_failure_while_issuing_still_commits_payment_with_an_alert(
         raise RuntimeError("stockage indisponible")
 
     monkeypatch.setattr(issue_module, "create_document", broken)
-    sale = factories.paid_online_sale(park, member, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
     sale.refresh_from_db()
     assert sale.status == SaleStatus.PAID
     assert sale.payments.count() == 1
@@ -97,7 +114,9 @@ def test_any_failure_while_issuing_still_commits_payment_with_an_alert(
 
 
 def test_retried_payment_confirmation_changes_nothing(park, member, products):
-    sale = factories.online_sale(park, member, factories.basket(products, ("ticket", 2)))
+    sale = factories.online_sale(
+        park, member, factories.basket(products, ("ticket", 2))
+    )
     kwargs = dict(
         provider="psp", reference="tx-42", amount=sale.total_incl, method="online_card"
     )
@@ -111,13 +130,20 @@ def test_retried_payment_confirmation_changes_nothing(park, member, products):
     assert sale.number == first.sale.number
 
 
-def test_payment_of_the_wrong_amount_is_refused_and_records_nothing(park, member, products):
+def test_payment_of_the_wrong_amount_is_refused_and_records_nothing(
+    park, member, products
+):
     from comptoir.sales.services import PaymentMismatch
 
-    sale = factories.online_sale(park, member, factories.basket(products, ("ticket", 1)))
+    sale = factories.online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
     with pytest.raises(PaymentMismatch):
         record_payment(
-            sale=sale, provider="psp", reference="x", amount=Decimal("1.00"),
+            sale=sale,
+            provider="psp",
+            reference="x",
+            amount=Decimal("1.00"),
             method="online_card",
         )
     sale.refresh_from_db()
@@ -142,8 +168,13 @@ def test_a_sale_mixing_a_voucher_and_tickets_gets_one_invoice_per_vat_scope(
 
 def test_paid_sale_creates_tickets_bookings_and_vouchers(park, member, products):
     sale = factories.paid_online_sale(
-        park, member,
-        [Item(products["ticket"], 2), Item(products["voucher"], 1), Item(products["laser"], 3)],
+        park,
+        member,
+        [
+            Item(products["ticket"], 2),
+            Item(products["voucher"], 1),
+            Item(products["laser"], 3),
+        ],
     )
     assert sum(line.tickets.count() for line in sale.lines.all()) == 2
     voucher = member.gift_vouchers.get()

@@ -92,7 +92,9 @@ def _assert_invariants(park):
         has_invoice = sale.invoices.exists()
         has_alert = sale.alerts.filter(status=AlertStatus.OPEN).exists()
         assert has_invoice != has_alert, f"sale {sale.number}: invoice xor alert"
-    issued_order = list(invoices.order_by("issued_at", "sequence").values_list("sequence", flat=True))
+    issued_order = list(
+        invoices.order_by("issued_at", "sequence").values_list("sequence", flat=True)
+    )
     assert issued_order == sequences, "numbers must increase with issue time"
     from django.core.management import call_command
 
@@ -101,7 +103,9 @@ def _assert_invariants(park):
 
 def _pending_sales(park, member, products, count):
     return [
-        factories.online_sale(park, member, factories.basket(products, ("ticket", 1), ("snack", 1))).pk
+        factories.online_sale(
+            park, member, factories.basket(products, ("ticket", 1), ("snack", 1))
+        ).pk
         for _ in range(count)
     ]
 
@@ -111,7 +115,9 @@ def test_200_concurrent_online_payments_get_invoices_1_to_200(park, member, prod
     assert _run_in_processes(sale_ids) == 0
     invoices = Invoice.objects.filter(park=park)
     assert invoices.count() == SALES
-    assert sorted(invoices.values_list("sequence", flat=True)) == list(range(1, SALES + 1))
+    assert sorted(invoices.values_list("sequence", flat=True)) == list(
+        range(1, SALES + 1)
+    )
     assert Sale.objects.filter(park=park, status=SaleStatus.PAID).count() == SALES
     _assert_invariants(park)
 
@@ -129,7 +135,9 @@ def test_crashes_and_issuing_failures_mid_way_leave_no_gap(park, member, product
 
     # The provider retries the crashed notifications: everything ends paid.
     pending = list(
-        Sale.objects.filter(park=park, status=SaleStatus.PENDING).values_list("pk", flat=True)
+        Sale.objects.filter(park=park, status=SaleStatus.PENDING).values_list(
+            "pk", flat=True
+        )
     )
     assert _run_in_processes(pending) == 0
     assert Sale.objects.filter(park=park, status=SaleStatus.PAID).count() == SALES

@@ -24,7 +24,10 @@ def test_partial_refund_issues_a_credit_note_referencing_the_invoice(
     sale, invoice = _invoiced(park, member, products, ("ticket", 2), ("snack", 1))
     ticket_line = sale.lines.get(product=products["ticket"])
     [note] = refund_sale(
-        sale=sale, quantities={ticket_line.pk: 1}, method="card", actor=manager,
+        sale=sale,
+        quantities={ticket_line.pk: 1},
+        method="card",
+        actor=manager,
         reason="Client absent",
     )
     assert note.credited_invoice == invoice
@@ -40,14 +43,18 @@ def test_partial_refund_issues_a_credit_note_referencing_the_invoice(
 
 def test_full_refund_credits_the_whole_invoice(park, member, products, manager):
     sale, invoice = _invoiced(park, member, products, ("ticket", 1), ("snack", 1))
-    [note] = refund_sale(sale=sale, quantities=None, method="card", actor=manager, reason="")
+    [note] = refund_sale(
+        sale=sale, quantities=None, method="card", actor=manager, reason=""
+    )
     assert note.total_incl == invoice.total_incl
     assert note.total_excl == invoice.total_excl
     assert note.is_full_credit
     assert sale.refunded_amount == Decimal("50.00")
 
 
-def test_successive_partial_credits_cancel_the_invoice_to_the_cent(park, member, products):
+def test_successive_partial_credits_cancel_the_invoice_to_the_cent(
+    park, member, products
+):
     # 3 × 9.99 at 20 %: excl. 24.98; one by one each credit would round to 8.33.
     products["socks"].price_incl = Decimal("9.99")
     products["socks"].save()
@@ -70,7 +77,9 @@ def test_full_credit_note_frees_the_sale_to_be_invoiced_again(
     sale, invoice = _invoiced(park, member, products, ("ticket", 1))
     member.company_name = "BAYCORP GROUP"
     member.save()
-    issue_credit_note(invoice=invoice, reason="Raison sociale erronée", issued_by=manager)
+    issue_credit_note(
+        invoice=invoice, reason="Raison sociale erronée", issued_by=manager
+    )
     [again] = issue_invoices(sale=sale, issued_by=manager)
     assert again.generation == 2
     assert again.snapshot["buyer"]["company_name"] == "BAYCORP GROUP"
@@ -79,12 +88,20 @@ def test_full_credit_note_frees_the_sale_to_be_invoiced_again(
     assert CreditNote.objects.filter(sale=sale).count() == 1
 
 
-def test_refund_of_a_sale_without_invoice_issues_no_credit_note(park, products, cashier):
+def test_refund_of_a_sale_without_invoice_issues_no_credit_note(
+    park, products, cashier
+):
     from comptoir.sales.services import record_counter_sale
 
     sale = record_counter_sale(
-        park=park, client=None, items=[Item(products["socks"], 2)], method="cash",
+        park=park,
+        client=None,
+        items=[Item(products["socks"], 2)],
+        method="cash",
         cashier=cashier,
     )
-    assert refund_sale(sale=sale, quantities=None, method="cash", actor=cashier, reason="") == []
+    assert (
+        refund_sale(sale=sale, quantities=None, method="cash", actor=cashier, reason="")
+        == []
+    )
     assert sale.refunded_amount == Decimal("7.00")

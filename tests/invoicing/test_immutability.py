@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invoice(park, member, products):
-    sale = factories.paid_online_sale(park, member, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
     return Invoice.objects.get(sale=sale)
 
 

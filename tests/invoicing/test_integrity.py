@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def invoices(park, member, products):
     for _ in range(3):
-        factories.paid_online_sale(park, member, factories.basket(products, ("ticket", 1)))
+        factories.paid_online_sale(
+            park, member, factories.basket(products, ("ticket", 1))
+        )
     return list(Invoice.objects.order_by("sequence"))
 
 
@@ -43,7 +45,10 @@ def test_snapshot_altered_in_sql_is_reported(invoices):
 
 def test_removed_row_is_reported_as_a_gap(invoices):
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM invoicing_invoicetaxline WHERE invoice_id = %s", [invoices[1].pk])
+        cursor.execute(
+            "DELETE FROM invoicing_invoicetaxline WHERE invoice_id = %s",
+            [invoices[1].pk],
+        )
         cursor.execute("DELETE FROM invoicing_invoice WHERE id = %s", [invoices[1].pk])
     with pytest.raises(CommandError, match=invoices[2].number):
         call_command("verify_invoices")

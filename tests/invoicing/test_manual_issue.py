@@ -22,16 +22,22 @@ def test_issuing_for_an_incomplete_record_is_refused_with_the_missing_fields(
     park, group, products, manager
 ):
     client = factories.client(park, groups=[group], complete=False)
-    sale = factories.paid_online_sale(park, client, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
     with pytest.raises(IncompleteClientRecord) as exc:
         issue_invoices(sale=sale, issued_by=manager)
     assert exc.value.missing == ["company_name", "address", "postcode", "city"]
     assert "Raison sociale" in exc.value.message
 
 
-def test_completing_the_record_then_issuing_closes_the_alert(park, group, products, manager):
+def test_completing_the_record_then_issuing_closes_the_alert(
+    park, group, products, manager
+):
     client = factories.client(park, groups=[group], complete=False)
-    sale = factories.paid_online_sale(park, client, factories.basket(products, ("ticket", 1)))
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
     client.company_name, client.address = "NEIME SARL", "4 place du Marché"
     client.postcode, client.city = "89100", "SENS"
     client.save()
@@ -48,8 +54,11 @@ def test_completing_the_record_then_issuing_closes_the_alert(park, group, produc
 
 def test_operator_can_invoice_a_counter_sale_once(park, member, products, cashier):
     sale = record_counter_sale(
-        park=park, client=member, items=factories.basket(products, ("socks", 2)),
-        method="cash", cashier=cashier,
+        park=park,
+        client=member,
+        items=factories.basket(products, ("socks", 2)),
+        method="cash",
+        cashier=cashier,
     )
     [invoice] = issue_invoices(sale=sale, issued_by=cashier)
     assert invoice.total_incl == Decimal("7.00")
@@ -60,20 +69,31 @@ def test_operator_can_invoice_a_counter_sale_once(park, member, products, cashie
 
 def test_a_sale_without_client_or_not_paid_cannot_be_invoiced(park, products, cashier):
     sale = record_counter_sale(
-        park=park, client=None, items=factories.basket(products, ("socks", 1)),
-        method="cash", cashier=cashier,
+        park=park,
+        client=None,
+        items=factories.basket(products, ("socks", 1)),
+        method="cash",
+        cashier=cashier,
     )
     with pytest.raises(NotInvoiceable):
         issue_invoices(sale=sale)
-    pending = factories.online_sale(park, None, factories.basket(products, ("socks", 1)))
+    pending = factories.online_sale(
+        park, None, factories.basket(products, ("socks", 1))
+    )
     with pytest.raises(NotInvoiceable):
         issue_invoices(sale=pending)
 
 
-def test_retried_counter_submit_with_the_same_reference_makes_one_sale(park, products, cashier):
+def test_retried_counter_submit_with_the_same_reference_makes_one_sale(
+    park, products, cashier
+):
     kwargs = dict(
-        park=park, client=None, items=factories.basket(products, ("socks", 1)),
-        method="cash", cashier=cashier, reference="form-123",
+        park=park,
+        client=None,
+        items=factories.basket(products, ("socks", 1)),
+        method="cash",
+        cashier=cashier,
+        reference="form-123",
     )
     assert record_counter_sale(**kwargs).pk == record_counter_sale(**kwargs).pk
     assert park.sales.count() == 1

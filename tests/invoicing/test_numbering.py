@@ -18,21 +18,23 @@ pytestmark = pytest.mark.django_db
 
 def _counter_sale(park, client, products):
     sale = create_sale(
-        park=park, client=client, channel=Channel.COUNTER,
+        park=park,
+        client=client,
+        channel=Channel.COUNTER,
         items=factories.basket(products, ("ticket", 1)),
     )
     return factories.pay(sale).sale
 
 
-def test_invoice_numbers_follow_the_seed_format_and_are_consecutive(park, member, products):
+def test_invoice_numbers_follow_the_seed_format_and_are_consecutive(
+    park, member, products
+):
     numbers = [
         issue_invoices(sale=_counter_sale(park, member, products))[0].number
         for _ in range(3)
     ]
     today = timezone.localdate().strftime("%Y%m%d")
-    assert numbers == [
-        f"FA-{park.invoice_series}-{today}-{n:06d}" for n in (1, 2, 3)
-    ]
+    assert numbers == [f"FA-{park.invoice_series}-{today}-{n:06d}" for n in (1, 2, 3)]
 
 
 def test_rolled_back_issue_leaves_no_gap(park, member, products):
@@ -59,10 +61,16 @@ def test_sale_numbers_are_per_park_day_in_the_parks_time_zone(park, member, prod
     late = dt.datetime(2024, 2, 5, 23, 30, tzinfo=dt.UTC)  # 6 Feb in Paris
     numbers = []
     for reference in ("a", "b"):
-        sale = factories.online_sale(park, member, factories.basket(products, ("ticket", 1)))
+        sale = factories.online_sale(
+            park, member, factories.basket(products, ("ticket", 1))
+        )
         outcome = record_payment(
-            sale=sale, provider="p", reference=reference, amount=sale.total_incl,
-            method="online_card", received_at=late,
+            sale=sale,
+            provider="p",
+            reference=reference,
+            amount=sale.total_incl,
+            method="online_card",
+            received_at=late,
         )
         numbers.append(outcome.sale.number)
     assert numbers == ["S-240206-000001", "S-240206-000002"]
@@ -72,7 +80,12 @@ def test_sale_numbers_are_per_park_day_in_the_parks_time_zone(park, member, prod
 def test_credit_notes_have_their_own_continuous_series(park, member, products, manager):
     from comptoir.invoicing.services import issue_credit_note
 
-    invoices = [issue_invoices(sale=_counter_sale(park, member, products))[0] for _ in range(2)]
-    notes = [issue_credit_note(invoice=i, reason="Erreur", issued_by=manager) for i in invoices]
+    invoices = [
+        issue_invoices(sale=_counter_sale(park, member, products))[0] for _ in range(2)
+    ]
+    notes = [
+        issue_credit_note(invoice=i, reason="Erreur", issued_by=manager)
+        for i in invoices
+    ]
     assert [n.sequence for n in notes] == [1, 2]
     assert all(n.number.startswith(f"AV-{park.invoice_series}-") for n in notes)

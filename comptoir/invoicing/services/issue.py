@@ -75,7 +75,10 @@ def create_document(
     issue_date = business_date(issued_at, park.time_zone)
     number = f"{PREFIX[kind]}-{park.invoice_series}-{issue_date:%Y%m%d}-{sequence:06d}"
     totals = compute_totals(
-        [LineInput(Decimal(ln.quantity), ln.unit_price_incl, ln.vat_rate) for ln in lines],
+        [
+            LineInput(Decimal(ln.quantity), ln.unit_price_incl, ln.vat_rate)
+            for ln in lines
+        ],
         excl_by_rate=excl_by_rate,
     )
     cancels = None
@@ -150,9 +153,7 @@ def create_document(
     counter.save(update_fields=["last_hash"])
     from ..tasks import render_document_task
 
-    transaction.on_commit(
-        lambda: render_document_task.enqueue(invoice_id=document.pk)
-    )
+    transaction.on_commit(lambda: render_document_task.enqueue(invoice_id=document.pk))
     return document
 
 
