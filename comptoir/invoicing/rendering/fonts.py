@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 
 import reportlab
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -31,6 +32,9 @@ _FILES = {
 @functools.cache
 def register_fonts() -> None:
     """Parse the TTF files once; later documents reuse the parsed faces."""
+    # Streams are Flate-compressed already; ASCII85 on top only makes them
+    # bigger and costs ~2 ms a document in ReportLab's pure-Python encoder.
+    rl_config.useA85 = 0
     for name, filename in _FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(_FONT_DIR / filename)))
     # Lets <b> and <i> inside Paragraph markup pick the embedded faces.

@@ -12,9 +12,7 @@ CENT = Decimal("0.01")
 def _group(digits: str) -> str:
     """Thousands separated by non-breaking spaces: 1 234 567."""
     head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [
-        digits[i : i + 3] for i in range(head, len(digits), 3)
-    ]
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return NBSP.join(parts)
 
 

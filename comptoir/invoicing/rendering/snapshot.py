@@ -181,8 +181,7 @@ def _vat_row(raw: Mapping[str, Any]) -> VatRow:
     return VatRow(
         vat_rate=vat_rate,
         vat_category=str(
-            raw.get("vat_category")
-            or (OUTSIDE_SCOPE if vat_rate is None else STANDARD)
+            raw.get("vat_category") or (OUTSIDE_SCOPE if vat_rate is None else STANDARD)
         ),
         base=_decimal(raw["base"], "vat_breakdown base"),
         vat=_decimal(raw["vat"], "vat_breakdown vat"),

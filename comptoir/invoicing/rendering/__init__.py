@@ -1,0 +1,28 @@
+"""Invoice and credit-note rendering: French PDF + Factur-X (PDF/A-3B, EN 16931).
+
+Pure functions of the document snapshot (docs/snapshot.md): no database, no
+model, so an issued document renders the same today and in ten years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from comptoir.invoicing.rendering import facturx, pdf
+from comptoir.invoicing.rendering.snapshot import parse_snapshot
+
+__all__ = ["render_document"]
+
+
+def render_document(snapshot: Mapping[str, Any], logo: bytes | None = None) -> bytes:
+    """The Factur-X PDF of an invoice or credit note snapshot.
+
+    `logo` is optional PNG or JPEG bytes. Raises ValueError when the snapshot
+    cannot make a valid EN 16931 document (amounts that do not add up, taxable
+    and outside-the-scope lines mixed, missing seller VAT number…).
+    """
+    doc = parse_snapshot(snapshot)
+    root = facturx.cii_tree(doc)
+    facturx.check_xsd(root)
+    return facturx.package(pdf.build_pdf(doc, logo), facturx.serialize(root), doc)

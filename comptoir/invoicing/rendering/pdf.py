@@ -1,0 +1,615 @@
+"""The printed invoice or credit note: an A4 PDF in French, drawn with ReportLab.
+
+One layout for both kinds. Every text uses the embedded Vera faces — the
+canvas's initial font and every table's FONT included — because one
+unembedded Helvetica reference is enough to break PDF/A.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from PIL import Image, UnidentifiedImageError
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from comptoir.invoicing.rendering import formatting as fmt
+from comptoir.invoicing.rendering import mentions
+from comptoir.invoicing.rendering.fonts import BOLD, REGULAR, register_fonts
+from comptoir.invoicing.rendering.snapshot import Document, Party
+
+logger = logging.getLogger(__name__)
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 16 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+HEADER_HEIGHT = 44 * mm  # from the top edge to the header's rule
+FOOTER_HEIGHT = 22 * mm
+LOGO_BOX = (42 * mm, 20 * mm)
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#5f6b7a")
+ACCENT = colors.HexColor("#1d3557")
+ACCENT_SOFT = colors.HexColor("#eaf0f7")
+RULE = colors.HexColor("#d3dae3")
+ZEBRA = colors.HexColor("#f7f9fb")
+
+
+def _style(name: str, **kwargs: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {
+        "fontName": REGULAR,
+        "bulletFontName": REGULAR,
+        "fontSize": 8.5,
+        "leading": 11,
+        "textColor": INK,
+    }
+    base.update(kwargs)
+    return ParagraphStyle(name, **base)
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    return {
+        "body": _style("body"),
+        "party_name": _style("party_name", fontName=BOLD, fontSize=10, leading=13),
+        "cell": _style("cell", fontSize=8.5, leading=10.5),
+        "section": _style(
+            "section",
+            fontName=BOLD,
+            fontSize=7.5,
+            leading=10,
+            textColor=ACCENT,
+            spaceBefore=2,
+            spaceAfter=3,
+        ),
+        "mention": _style("mention", fontSize=7.3, leading=9.6, textColor=INK),
+        "reference": _style("reference", fontName=BOLD, fontSize=9.5, leading=12.5),
+    }
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(text, _styles()[style])
+
+
+def _e(text: str) -> str:
+    return escape(text)
+
+
+def _table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    commands: Sequence[tuple[Any, ...]],
+    *,
+    font_size: float = 8.5,
+    repeat_rows: int = 0,
+) -> Table:
+    """A Table whose default font is embedded (ReportLab's is Helvetica)."""
+    table = Table(
+        [list(row) for row in rows],
+        colWidths=list(widths),
+        repeatRows=repeat_rows,
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, font_size),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *commands,
+            ]
+        )
+    )
+    return table
+
+
+# -- blocks -----------------------------------------------------------------
+
+
+def _tidy_id(value: str, groups: Sequence[int]) -> str:
+    """123456789 -> 123 456 789 for SIREN/SIRET; other text left as is."""
+    digits = value.replace(" ", "")
+    if not digits.isdigit() or len(digits) != sum(groups):
+        return value
+    parts, start = [], 0
+    for size in groups:
+        parts.append(digits[start : start + size])
+        start += size
+    return fmt.NBSP.join(parts)
+
+
+def _siren(value: str) -> str:
+    return _tidy_id(value, (3, 3, 3))
+
+
+def _siret(value: str) -> str:
+    return _tidy_id(value, (3, 3, 3, 5))
+
+
+def _address_lines(party: Party) -> list[str]:
+    lines = [party["address"], party["address_complement"]]
+    lines.append(" ".join(filter(None, [party["postcode"], party["city"]])))
+    country = party["country"].upper()
+    if country and country != "FR":
+        lines.append(country)
+    return [line for line in lines if line]
+
+
+def _seller_details(doc: Document) -> list[str]:
+    seller = doc.seller
+    details: list[str] = []
+    if seller["legal_form"] and seller["share_capital"]:
+        details.append(
+            f"{seller['legal_form']} au capital de {seller['share_capital']}"
+        )
+    elif seller["legal_form"]:
+        details.append(seller["legal_form"])
+    details.extend(_address_lines(seller))
+    ids = []
+    if seller.siren:
+        ids.append(f"SIREN {_siren(seller.siren)}")
+    if seller["siret"]:
+        ids.append(f"SIRET {_siret(seller['siret'])}")
+    if ids:
+        details.append(" · ".join(ids))
+    if seller["rcs"]:
+        details.append(seller["rcs"])
+    if seller["vat_number"]:
+        details.append(f"N° TVA intracommunautaire : {seller['vat_number']}")
+    return details
+
+
+def _buyer_details(doc: Document) -> list[str]:
+    buyer = doc.buyer
+    details: list[str] = []
+    if buyer["company_name"] and buyer["contact_name"]:
+        details.append(f"À l'attention de {buyer['contact_name']}")
+    details.extend(_address_lines(buyer))
+    if buyer["vat_number"]:
+        details.append(f"N° TVA intracommunautaire : {buyer['vat_number']}")
+    if buyer["siret"]:
+        details.append(f"SIRET {_siret(buyer['siret'])}")
+    elif buyer.siren:
+        details.append(f"SIREN {_siren(buyer.siren)}")
+    elif buyer["registration"]:
+        details.append(f"Immatriculation : {buyer['registration']}")
+    if buyer["accounting_code"]:
+        details.append(f"Compte client : {buyer['accounting_code']}")
+    return details
+
+
+def _parties(doc: Document) -> Table:
+    """Seller's legal block and buyer's block, side by side."""
+    gap = 8 * mm
+    half = (CONTENT_WIDTH - gap) / 2
+    seller, buyer = doc.seller, doc.buyer
+    rows = [
+        ["ÉMETTEUR", "", "CLIENT"],
+        [
+            _p(_e(seller["company_name"] or seller["name"]), "party_name"),
+            "",
+            _p(_e(buyer["company_name"] or buyer["contact_name"]), "party_name"),
+        ],
+        [
+            _p("<br/>".join(_e(line) for line in _seller_details(doc))),
+            "",
+            _p("<br/>".join(_e(line) for line in _buyer_details(doc))),
+        ],
+    ]
+    return _table(
+        rows,
+        [half, gap, half],
+        [
+            ("FONT", (0, 0), (-1, 0), BOLD, 6.8),
+            ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+            ("BOX", (0, 0), (0, -1), 0.6, RULE),
+            ("BOX", (2, 0), (2, -1), 0.6, RULE),
+            ("BACKGROUND", (2, 0), (2, -1), ZEBRA),
+            ("LEFTPADDING", (0, 0), (-1, -1), 9),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 9),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, 0), 7),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ],
+    )
+
+
+def _doc_label(doc: Document) -> str:
+    return "Avoir" if doc.is_credit_note else "Facture"
+
+
+def _facts(doc: Document) -> Table:
+    """Number, dates and sale reference in one band under the parties."""
+    facts = [
+        (f"{_doc_label(doc).upper()} N°", doc.number),
+        ("DATE D'ÉMISSION", fmt.date(doc.issue_date)),
+    ]
+    if doc.sale_number:
+        facts.append(("VENTE N°", doc.sale_number))
+    if doc.sale_date is not None and doc.sale_date != doc.issue_date:
+        facts.append(("DATE DE LA VENTE", fmt.date(doc.sale_date)))
+    weights = [1.5 if label.endswith("N°") else 1.0 for label, _ in facts]
+    unit = CONTENT_WIDTH / sum(weights)
+    return _table(
+        [[label for label, _ in facts], [value for _, value in facts]],
+        [weight * unit for weight in weights],
+        [
+            ("FONT", (0, 0), (-1, 0), BOLD, 6.8),
+            ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+            ("FONT", (0, 1), (-1, 1), BOLD, 9.5),
+            ("BACKGROUND", (0, 0), (-1, -1), ACCENT_SOFT),
+            ("LINEBEFORE", (1, 0), (-1, -1), 1.5, colors.white),
+            ("LEFTPADDING", (0, 0), (-1, -1), 9),
+            ("TOPPADDING", (0, 0), (-1, 0), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+            ("TOPPADDING", (0, 1), (-1, 1), 2),
+            ("BOTTOMPADDING", (0, 1), (-1, 1), 7),
+        ],
+    )
+
+
+def _credit_note_box(doc: Document) -> Table:
+    text = [_p(_e(mentions.credit_note_reference(doc)), "reference")]
+    if doc.reason:
+        text.append(_p(f"Motif : {_e(doc.reason)}"))
+    return _table(
+        [[text]],
+        [CONTENT_WIDTH],
+        [
+            ("LINEBEFORE", (0, 0), (0, 0), 2.5, ACCENT),
+            ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+        ],
+    )
+
+
+_HEAD_ROW: list[tuple[Any, ...]] = [
+    ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+    ("FONT", (0, 0), (-1, 0), BOLD, 7.2),
+    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+]
+
+
+def _rate_text(rate: Any) -> str:
+    return "—" if rate is None else fmt.rate(rate)
+
+
+def _lines_table(doc: Document) -> Table:
+    widths = [16 * mm, 27 * mm, 17 * mm, 29 * mm]
+    widths.insert(0, CONTENT_WIDTH - sum(widths))
+    rows: list[list[Any]] = [["DÉSIGNATION", "QTÉ", "PU HT", "TVA", "MONTANT HT"]]
+    for line in doc.lines:
+        rows.append(
+            [
+                _p(_e(line.description or "—"), "cell"),
+                fmt.quantity(line.quantity),
+                fmt.unit_price(line.unit_price_excl),
+                _rate_text(line.vat_rate),
+                fmt.money(line.total_excl),
+            ]
+        )
+    commands: list[tuple[Any, ...]] = [
+        *_HEAD_ROW,
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ]
+    commands.extend(
+        ("BACKGROUND", (0, row), (-1, row), ZEBRA) for row in range(2, len(rows), 2)
+    )
+    return _table(rows, widths, commands, repeat_rows=1)
+
+
+def _vat_table(doc: Document, width: float) -> Table:
+    widths = [width * share for share in (0.31, 0.23, 0.21, 0.25)]
+    rows: list[list[Any]] = [["TAUX DE TVA", "BASE HT", "TVA", "TOTAL TTC"]]
+    for row in doc.breakdown:
+        label = "Hors champ" if row.vat_rate is None else fmt.rate(row.vat_rate)
+        rows.append(
+            [label, fmt.money(row.base), fmt.money(row.vat), fmt.money(row.total_incl)]
+        )
+    return _table(
+        rows,
+        widths,
+        [
+            *_HEAD_ROW,
+            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ],
+        font_size=8,
+    )
+
+
+def _totals_table(doc: Document, width: float) -> Table:
+    credit = doc.is_credit_note
+    rows = [
+        ["Total HT", fmt.money(doc.excl)],
+        ["Total TVA", fmt.money(doc.vat)],
+        ["Total TTC", fmt.money(doc.incl)],
+        ["Déjà remboursé" if credit else "Déjà réglé", fmt.money(doc.paid)],
+        ["Net à rembourser" if credit else "Net à payer", fmt.money(doc.due)],
+    ]
+    last = len(rows) - 1
+    return _table(
+        rows,
+        [width * 0.55, width * 0.45],
+        [
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ("FONT", (0, 2), (-1, 2), BOLD, 9),
+            ("LINEABOVE", (0, 2), (-1, 2), 0.6, INK),
+            ("LINEBELOW", (0, 2), (-1, 2), 0.6, INK),
+            ("TEXTCOLOR", (0, 3), (-1, 3), MUTED),
+            ("FONT", (0, last), (-1, last), BOLD, 10.5),
+            ("BACKGROUND", (0, last), (-1, last), ACCENT),
+            ("TEXTCOLOR", (0, last), (-1, last), colors.white),
+            ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+            ("TOPPADDING", (0, last), (-1, last), 6),
+            ("BOTTOMPADDING", (0, last), (-1, last), 7),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ],
+        font_size=9,
+    )
+
+
+def _summary(doc: Document) -> Table:
+    gap = 8 * mm
+    totals_width = 72 * mm
+    vat_width = CONTENT_WIDTH - gap - totals_width
+    return _table(
+        [[_vat_table(doc, vat_width), "", _totals_table(doc, totals_width)]],
+        [vat_width, gap, totals_width],
+        [
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ],
+    )
+
+
+def _payments(doc: Document) -> list[Flowable]:
+    title = "REMBOURSEMENTS" if doc.is_credit_note else "RÈGLEMENTS"
+    flow: list[Flowable] = [_p(title, "section")]
+    if not doc.payments:
+        empty = (
+            "Aucun remboursement à la date de l'avoir."
+            if doc.is_credit_note
+            else "Aucun règlement reçu à la date de la facture."
+        )
+        flow.append(_p(empty))
+        return flow
+    rows: list[list[Any]] = [["DATE", "MODE", "RÉFÉRENCE", "MONTANT"]]
+    rows.extend(
+        [
+            fmt.date(payment.date) if payment.date else "—",
+            payment.label or "—",
+            payment.reference or "—",
+            fmt.money(payment.amount),
+        ]
+        for payment in doc.payments
+    )
+    widths = [24 * mm, 50 * mm, 0.0, 30 * mm]
+    widths[2] = CONTENT_WIDTH - sum(widths)
+    flow.append(
+        _table(
+            rows,
+            widths,
+            [
+                ("FONT", (0, 0), (-1, 0), BOLD, 6.8),
+                ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+                ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ],
+        )
+    )
+    return flow
+
+
+def _legal(doc: Document) -> list[Flowable]:
+    flow: list[Flowable] = [_p("CONDITIONS ET MENTIONS LÉGALES", "section")]
+    texts = [f"<b>Conditions de paiement :</b> {_e(mentions.payment_terms(doc))}"]
+    texts.extend(_e(mention.text) for mention in mentions.legal_mentions(doc))
+    flow.append(_p("<br/>".join(texts), "mention"))
+    return flow
+
+
+def _story(doc: Document) -> list[Flowable]:
+    story: list[Flowable] = [_parties(doc), Spacer(0, 5 * mm), _facts(doc)]
+    if doc.is_credit_note:
+        story += [Spacer(0, 4 * mm), _credit_note_box(doc)]
+    story += [
+        Spacer(0, 6 * mm),
+        _lines_table(doc),
+        Spacer(0, 6 * mm),
+        KeepTogether([_summary(doc)]),
+        Spacer(0, 6 * mm),
+        KeepTogether(_payments(doc)),
+        Spacer(0, 5 * mm),
+        KeepTogether(_legal(doc)),
+    ]
+    return story
+
+
+# -- page furniture ---------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _logo(data: bytes) -> ImageReader | None:
+    """Decode once per distinct logo; RGB(A) only, as the sRGB intent needs."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            alpha = image.mode in ("RGBA", "LA", "PA") or (
+                image.mode == "P" and "transparency" in image.info
+            )
+            converted = image.convert("RGBA" if alpha else "RGB")
+    except (UnidentifiedImageError, OSError, ValueError):
+        logger.warning("invoice logo is not a readable PNG/JPEG image; left out")
+        return None
+    return ImageReader(converted)
+
+
+def _draw_header(canvas: Canvas, doc: Document, logo: ImageReader | None) -> None:
+    top = PAGE_HEIGHT - 14 * mm
+    x = MARGIN
+    if logo is not None:
+        width, height = logo.getSize()
+        scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+        drawn_w, drawn_h = width * scale, height * scale
+        canvas.drawImage(logo, x, top - drawn_h, drawn_w, drawn_h, mask="auto")
+        x += drawn_w + 5 * mm
+    seller = doc.seller
+    canvas.setFillColor(ACCENT)
+    canvas.setFont(BOLD, 15)
+    canvas.drawString(x, top - 13, seller["name"] or seller["company_name"])
+    canvas.setFillColor(MUTED)
+    canvas.setFont(REGULAR, 8)
+    contact = " · ".join(filter(None, [seller["phone"], seller["email"]]))
+    y = top - 26
+    for line in [*_address_lines(seller), contact]:
+        if line:
+            canvas.drawString(x, y, line)
+            y -= 10
+
+    right = PAGE_WIDTH - MARGIN
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 22)
+    canvas.drawRightString(right, top - 17, _doc_label(doc).upper())
+    canvas.setFont(BOLD, 9.5)
+    canvas.drawRightString(right, top - 33, f"N° {doc.number}")
+    canvas.setFont(REGULAR, 8.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(right, top - 45, f"du {fmt.date(doc.issue_date)}")
+    if canvas.getPageNumber() > 1:
+        canvas.drawRightString(right, top - 56, "(suite)")
+
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(1.2)
+    rule_y = PAGE_HEIGHT - HEADER_HEIGHT + 4 * mm
+    canvas.line(MARGIN, rule_y, PAGE_WIDTH - MARGIN, rule_y)
+
+
+def _footer_text(doc: Document) -> str:
+    seller = doc.seller
+    parts = [mentions.seller_legal_text(doc)]
+    if seller["siret"]:
+        parts.append(f"SIRET {_siret(seller['siret'])}")
+    elif seller.siren:
+        parts.append(f"SIREN {_siren(seller.siren)}")
+    if seller["vat_number"]:
+        parts.append(f"TVA {seller['vat_number']}")
+    return " — ".join(parts)
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end, to print "Page n / N" on each."""
+
+    def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending: list[dict[str, Any]] = []
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._pending.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pending)
+        for state in self._pending:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        y = FOOTER_HEIGHT - 6 * mm
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.6)
+        self.line(MARGIN, y + 10, PAGE_WIDTH - MARGIN, y + 10)
+        self.setFillColor(MUTED)
+        self.setFont(REGULAR, 6.8)
+        self.drawString(MARGIN, y, self._footer)
+        self.setFont(BOLD, 7.5)
+        self.drawRightString(
+            PAGE_WIDTH - MARGIN, y - 10, f"Page {self._pageNumber} / {total}"
+        )
+
+
+def build_pdf(doc: Document, logo: bytes | None = None) -> bytes:
+    """The document's PDF (not yet Factur-X / PDF/A: see facturx.package)."""
+    register_fonts()
+    image = _logo(logo) if logo else None
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=HEADER_HEIGHT,
+        bottomMargin=FOOTER_HEIGHT,
+        title=f"{_doc_label(doc)} {doc.number}",
+        author=doc.seller["company_name"] or doc.seller["name"],
+        lang="fr-FR",
+        initialFontName=REGULAR,
+        initialFontSize=9,
+        initialLeading=11,
+    )
+    frame = Frame(
+        MARGIN,
+        FOOTER_HEIGHT,
+        CONTENT_WIDTH,
+        PAGE_HEIGHT - HEADER_HEIGHT - FOOTER_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+
+    def on_page(canvas: Canvas, _template: Any) -> None:
+        canvas.saveState()
+        _draw_header(canvas, doc, image)
+        canvas.restoreState()
+
+    template.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
+    canvasmaker: Callable[..., Canvas] = functools.partial(
+        _NumberedCanvas, footer=_footer_text(doc)
+    )
+    template.build(_story(doc), canvasmaker=canvasmaker)
+    return buffer.getvalue()
