@@ -1,0 +1,84 @@
+"""Formatting and navigation helpers of the back-office templates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from comptoir.alerts.selectors import open_alert_count
+from comptoir.core.clock import format_date, format_datetime
+from comptoir.customers.selectors import field_labels
+
+register = template.Library()
+NBSP = "\u00a0"
+DEFAULT_TZ = "Europe/Paris"
+
+
+@register.simple_tag(takes_context=True)
+def open_alerts(context) -> int:
+    """Open alerts of the signed-in staff member's organization (nav badge)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_staff_member", False):
+        return 0
+    return open_alert_count(user.organization_id)
+
+
+def _grouped(value: Decimal, thousands: str, decimal: str) -> str:
+    text = f"{abs(value):,.2f}"
+    units, decimals = text.split(".")
+    sign = "-" if value < 0 else ""
+    return sign + units.replace(",", thousands) + decimal + decimals
+
+
+@register.filter
+def money(value) -> str:
+    """50,00 € in French, €50.00 in English."""
+    if value in (None, ""):
+        return ""
+    value = Decimal(value)
+    if (get_language() or "fr").startswith("en"):
+        return ("-" if value < 0 else "") + "€" + _grouped(abs(value), ",", ".")
+    return _grouped(value, NBSP, ",") + NBSP + "€"
+
+
+@register.filter
+def rate(value) -> str:
+    """20 %, 5,5 %, or "hors champ" for a multi-purpose voucher."""
+    if value in (None, ""):
+        return _("hors champ")
+    text = f"{Decimal(value).normalize():f}"
+    if not (get_language() or "fr").startswith("en"):
+        text = text.replace(".", ",")
+    return text + NBSP + "%"
+
+
+@register.filter
+def local_dt(value, tz_name: str = DEFAULT_TZ) -> str:
+    """05/03/2024 18:23 in the park's time zone."""
+    return format_datetime(value, tz_name or DEFAULT_TZ)
+
+
+@register.filter
+def day(value) -> str:
+    return format_date(value)
+
+
+@register.filter
+def labels(fields) -> str:
+    """Missing field names as the operator reads them."""
+    return ", ".join(field_labels(list(fields or [])))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def signed(document, name: str):
+    """A document amount, negative on a credit note."""
+    return document.sign * getattr(document, name)

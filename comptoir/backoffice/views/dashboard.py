@@ -1,0 +1,37 @@
+"""The page a manager opens in the morning."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from comptoir.core.clock import business_date
+from comptoir.invoicing.services.bulk import sales_missing_invoice
+from comptoir.sales.selectors import paid_sales_of
+
+from ..mixins import StaffRequiredMixin
+from ..queries import open_alerts
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "backoffice/dashboard.html"
+    section = "dashboard"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org_id = self.organization.pk
+        park = self.organization.parks.first()
+        today = business_date(
+            timezone.now(), park.time_zone if park else "Europe/Paris"
+        )
+        todays = paid_sales_of(org_id).filter(sale_date=today)
+        context.update(
+            today=today,
+            today_count=todays.count(),
+            today_total=todays.aggregate(total=Sum("total_incl"))["total"] or 0,
+            alerts=open_alerts(org_id)[:5],
+            missing_count=sales_missing_invoice(org_id).count(),
+            recent_sales=paid_sales_of(org_id).order_by("-paid_at", "-pk")[:8],
+        )
+        return context

@@ -1,0 +1,233 @@
+"""Invoices and credit notes for the accountant: list, files, exports."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from comptoir.customers.selectors import missing_invoice_fields
+from comptoir.invoicing.exports import csv_lines, export_rows, xlsx_bytes
+from comptoir.invoicing.services.bulk import (
+    issue_missing_invoices,
+    sales_missing_invoice,
+)
+from comptoir.invoicing.services.documents import pdf_bytes
+
+from ..forms import DocumentFilterForm
+from ..mixins import ManagerRequiredMixin
+from ..queries import document_totals, filter_documents
+
+DOCUMENTS_PER_PAGE = 50
+MAX_ZIP_DOCUMENTS = 2000
+BATCH_SIZE = 20
+RUN_KEY = "backoffice_missing_invoices"
+
+
+class FilteredDocumentsMixin(ManagerRequiredMixin):
+    section = "invoices"
+
+    def filter_form(self) -> DocumentFilterForm:
+        return DocumentFilterForm(
+            self.request.GET or None, organization=self.organization
+        )
+
+    def documents(self, form: DocumentFilterForm):
+        data = form.cleaned_data if form.is_valid() else {}
+        return filter_documents(self.organization.pk, data)
+
+    def file_stem(self, form: DocumentFilterForm, prefix: str) -> str:
+        data = form.cleaned_data if form.is_valid() else {}
+        parts = [prefix]
+        if data.get("start"):
+            parts.append(data["start"].strftime("%Y%m%d"))
+        if data.get("end"):
+            parts.append(data["end"].strftime("%Y%m%d"))
+        if len(parts) == 1:
+            parts.append(timezone.localdate().strftime("%Y%m%d"))
+        return "-".join(parts)
+
+
+class DocumentListView(FilteredDocumentsMixin, TemplateView):
+    template_name = "backoffice/invoices/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filter_form()
+        documents = self.documents(form)
+        page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            page=page,
+            totals=document_totals(documents),
+            count=page.paginator.count,
+            query=query.urlencode(),
+            missing_count=sales_missing_invoice(self.organization.pk).count(),
+        )
+        return context
+
+
+class DocumentCsvExportView(FilteredDocumentsMixin, View):
+    def get(self, request):
+        form = self.filter_form()
+        response = StreamingHttpResponse(
+            csv_lines(export_rows(self.documents(form))),
+            content_type="text/csv; charset=utf-8",
+        )
+        name = self.file_stem(form, "export-comptable")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+class DocumentXlsxExportView(FilteredDocumentsMixin, View):
+    def get(self, request):
+        form = self.filter_form()
+        response = HttpResponse(
+            xlsx_bytes(export_rows(self.documents(form))),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+        name = self.file_stem(form, "export-comptable")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+
+
+class DocumentZipView(FilteredDocumentsMixin, View):
+    """Every listed document's PDF in one ZIP (rendered now if need be)."""
+
+    def get(self, request):
+        form = self.filter_form()
+        documents = self.documents(form)
+        if documents.count() > MAX_ZIP_DOCUMENTS:
+            messages.error(
+                request,
+                _("Plus de %(max)d documents : réduisez la période pour le ZIP.")
+                % {"max": MAX_ZIP_DOCUMENTS},
+            )
+            return redirect(
+                f"{reverse('backoffice:invoices')}?{request.GET.urlencode()}"
+            )
+        archive = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for document in documents.order_by("issued_at", "pk"):
+                folder = _("avoirs") if document.is_credit_note else _("factures")
+                zf.writestr(f"{folder}/{document.filename}", pdf_bytes(document))
+        archive.seek(0)
+        return FileResponse(
+            archive,
+            as_attachment=True,
+            filename=self.file_stem(form, "factures") + ".zip",
+            content_type="application/zip",
+        )
+
+
+class MissingInvoicesView(ManagerRequiredMixin, TemplateView):
+    """ "Générer les factures manquantes", processed in batches of BATCH_SIZE.
+
+    The run's report lives in the session; each POST processes one batch
+    and redirects here, where the page shows the progress and (with the
+    small static script) submits the next batch by itself, or offers a
+    "Continuer" button without JavaScript.
+    """
+
+    template_name = "backoffice/invoices/missing.html"
+    section = "invoices"
+
+    def run(self) -> dict | None:
+        run = self.request.session.get(RUN_KEY)
+        if run and run.get("organization") == self.organization.pk:
+            return run
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = self.run()
+        candidates = sales_missing_invoice(self.organization.pk).select_related(
+            "client", "park"
+        )
+        context["run"] = run
+        if run:
+            processed = run["issued_count"] + len(run["not_issued"])
+            total = max(run["total"], processed + run["remaining"], 1)
+            context.update(
+                processed=processed,
+                total=total,
+                percent=round(100 * processed / total),
+            )
+        else:
+            preview = list(candidates[:50])
+            context.update(
+                candidate_count=candidates.count(),
+                preview=[
+                    (sale, missing_invoice_fields(sale.client, sale.park))
+                    for sale in preview
+                ],
+            )
+        return context
+
+    def post(self, request):
+        action = request.POST.get("action")
+        run = self.run()
+        if action == "reset" or (action == "continue" and run is None):
+            request.session.pop(RUN_KEY, None)
+            return redirect("backoffice:missing_invoices")
+        if action == "start" or run is None:
+            run = {
+                "organization": self.organization.pk,
+                "total": sales_missing_invoice(self.organization.pk).count(),
+                "issued_count": 0,
+                "issued": [],
+                "not_issued": [],
+                "remaining": 0,
+                "done": False,
+            }
+        if not run["done"]:
+            report = issue_missing_invoices(
+                organization=self.organization,
+                actor=request.user,
+                limit=BATCH_SIZE,
+                skip_sale_ids=[item["sale_id"] for item in run["not_issued"]],
+            )
+            run["issued_count"] += len(report.issued)
+            run["issued"] = (
+                run["issued"]
+                + [
+                    {
+                        "sale": i.sale_number,
+                        "client": i.client_name,
+                        "numbers": i.invoice_numbers,
+                    }
+                    for i in report.issued
+                ]
+            )[-200:]
+            run["not_issued"] += [
+                {
+                    "sale_id": n.sale_id,
+                    "sale": n.sale_number,
+                    "client_id": n.client_id,
+                    "client": n.client_name,
+                    "missing": n.missing,
+                    "reason": n.reason,
+                }
+                for n in report.not_issued
+            ]
+            run["remaining"] = report.remaining
+            run["done"] = report.remaining == 0 or not (
+                report.issued or report.not_issued
+            )
+        request.session[RUN_KEY] = run
+        return redirect("backoffice:missing_invoices")

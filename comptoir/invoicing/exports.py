@@ -1,0 +1,173 @@
+"""The accountant's export: one line per document and VAT rate.
+
+Rows come from `InvoiceTaxLine` (the per-rate totals frozen at issue) and
+the buyer as it was at issue (the snapshot), so the export of a period never
+changes. Credit notes are negative, so the sum of a column equals the signed
+total of the documents listed on screen.
+
+Text cells that a spreadsheet would read as a formula (starting with = + -
+@ or a tab / carriage return) are prefixed with an apostrophe (OWASP "CSV
+injection"); amounts are numbers and are written as such.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Invoice
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Make a text cell inert for spreadsheets (formula injection)."""
+    value = str(value)
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    issue_date: dt.date
+    number: str
+    kind: str
+    sale_number: str
+    park_code: str
+    client_name: str
+    accounting_code: str
+    vat_rate: Decimal | None
+    excl: Decimal
+    vat: Decimal
+    incl: Decimal
+
+
+def headers() -> list[str]:
+    return [
+        _("Date"),
+        _("Numéro"),
+        _("Type"),
+        _("Vente no"),
+        _("Parc"),
+        _("Client"),
+        _("Compte tiers"),
+        _("Taux de TVA"),
+        _("Montant HT"),
+        _("TVA"),
+        _("Montant TTC"),
+    ]
+
+
+def export_rows(documents: QuerySet[Invoice]) -> Iterator[ExportRow]:
+    """Rows of the given documents, oldest first, credit notes negative."""
+    documents = (
+        documents.select_related("park")
+        .prefetch_related("tax_lines")
+        .order_by("issued_at", "pk")
+    )
+    for doc in documents.iterator(chunk_size=500):
+        buyer = doc.snapshot.get("buyer", {})
+        kind = doc.get_kind_display()
+        for tax in doc.tax_lines.all():
+            yield ExportRow(
+                issue_date=doc.issue_date,
+                number=doc.number,
+                kind=str(kind),
+                sale_number=doc.sale_number,
+                park_code=doc.park.public_code,
+                client_name=doc.buyer_name,
+                accounting_code=buyer.get("accounting_code", ""),
+                vat_rate=tax.vat_rate,
+                excl=doc.sign * tax.base,
+                vat=doc.sign * tax.vat,
+                incl=doc.sign * tax.total_incl,
+            )
+
+
+def _decimal_fr(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _text_cells(row: ExportRow) -> list[str]:
+    return [
+        neutralise(row.number),
+        neutralise(row.kind),
+        neutralise(row.sale_number),
+        neutralise(row.park_code),
+        neutralise(row.client_name),
+        neutralise(row.accounting_code),
+    ]
+
+
+def _rate_label(rate: Decimal | None) -> str:
+    return _("Hors champ") if rate is None else _decimal_fr(rate)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
+    """CSV as French spreadsheets and accounting software read it: UTF-8 with
+    BOM, ";" separated, decimal comma, dates dd/mm/yyyy. Streamable."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(headers())
+    for row in rows:
+        yield writer.writerow(
+            [row.issue_date.strftime("%d/%m/%Y")]
+            + _text_cells(row)
+            + [
+                _rate_label(row.vat_rate),
+                _decimal_fr(row.excl),
+                _decimal_fr(row.vat),
+                _decimal_fr(row.incl),
+            ]
+        )
+
+
+def xlsx_bytes(rows: Iterable[ExportRow]) -> bytes:
+    """The same rows as an Excel workbook: real dates and numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Export comptable"))
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 26
+    sheet.column_dimensions["F"].width = 30
+    bold = Font(bold=True)
+    header = []
+    for title in headers():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = [WriteOnlyCell(sheet, value=row.issue_date)]
+        cells[0].number_format = "DD/MM/YYYY"
+        for text in _text_cells(row):
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.data_type = "s"  # never a formula, whatever the text
+            cells.append(cell)
+        rate = WriteOnlyCell(
+            sheet, value=_rate_label(None) if row.vat_rate is None else row.vat_rate
+        )
+        cells.append(rate)
+        for amount in (row.excl, row.vat, row.incl):
+            cell = WriteOnlyCell(sheet, value=amount)
+            cell.number_format = "#,##0.00"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
