@@ -1,6 +1,59 @@
-from django.shortcuts import redirect
+"""The shop: catalog, basket, checkout, payment and confirmation."""
 
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.core import signing
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+
+from comptoir.catalog.models import ProductKind
+from comptoir.catalog.selectors import offer_for, offers_for
+from comptoir.core.clock import local
+from comptoir.customers.selectors import field_labels
+from comptoir.customers.services import save_client_record
+from comptoir.invoicing.selectors import invoices_of_client
 from comptoir.organizations.models import Organization
+from comptoir.sales.models import SaleStatus
+from comptoir.sales.selectors import sales_of
+from comptoir.sales.services import PaymentMismatch, SaleError
+
+from .cart import price_cart
+from .checkout import CheckoutError, invoice_blockers, start_checkout
+from .forms import (
+    AddToCartForm,
+    BookingSlotForm,
+    CartQuantityForm,
+    CartRemoveForm,
+    CheckoutCompanyForm,
+)
+from .mixins import ShopMixin
+from .payments import (
+    InvalidNotification,
+    PaymentStatus,
+    checkout_provider,
+    get_provider,
+)
+from .payments.notifications import UnknownSale, receive_notification
+from .payments.simulator import build_notification, read_session
+
+PENDING_SALE_KEY = "comptoir.pending_sale.{}"
+DEFAULT_TZ = "Europe/Paris"
 
 
 def home(request):
@@ -8,4 +61,350 @@ def home(request):
     organization = Organization.objects.order_by("pk").first()
     if organization is None:
         return redirect("admin:index")
-    return redirect(f"/{organization.slug}/")
+    return redirect("shop:home", org_slug=organization.slug)
+
+
+class ShopHomeView(ShopMixin, TemplateView):
+    """The products this visitor may buy: public ones at the public price,
+    and for a member its groups' private shop at the group price."""
+
+    template_name = "shop/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        offers = offers_for(organization_id=self.organization.pk, client=self.client)
+        sections: OrderedDict[str, dict] = OrderedDict()
+        for kind in ProductKind:
+            sections[kind.value] = {"kind": kind, "label": kind.label, "offers": []}
+        for offer in offers:
+            sections[offer.product.kind]["offers"].append(offer)
+        context["sections"] = [s for s in sections.values() if s["offers"]]
+        context["private_groups"] = sorted(
+            {o.group_name for o in offers if o.group_name}
+        )
+        context["has_offers"] = bool(offers)
+        return context
+
+
+class CartView(ShopMixin, TemplateView):
+    template_name = "shop/cart.html"
+
+    def get_context_data(self, **kwargs):
+        # Priced first: it drops what is no longer offered, before the count.
+        cart = price_cart(self.cart, organization=self.organization, client=self.client)
+        if cart.removed:
+            messages.info(
+                self.request,
+                _("Certains produits ne sont plus disponibles et ont été retirés."),
+            )
+        context = super().get_context_data(**kwargs)
+        tz = self.park.time_zone if self.park else DEFAULT_TZ
+        lines = []
+        for line in cart.lines:
+            slot_form = None
+            if line.is_booking:
+                initial = {"line": line.id}
+                if line.booking_start:
+                    start = local(line.booking_start, tz)
+                    initial.update(day=start.date(), time=start.strftime("%H:%M"))
+                slot_form = BookingSlotForm(
+                    initial=initial, time_zone=tz, prefix=f"slot-{line.id}"
+                )
+            lines.append((line, slot_form))
+        context.update(
+            priced=cart,
+            lines=lines,
+            time_zone=tz,
+            problems=cart.problems(timezone.now()),
+        )
+        return context
+
+
+class CartAddView(ShopMixin, View):
+    def post(self, request, org_slug):
+        form = AddToCartForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Quantité invalide."))
+            return redirect("shop:home", org_slug=org_slug)
+        offer = offer_for(
+            organization_id=self.organization.pk,
+            client=self.client,
+            product_id=form.cleaned_data["product"],
+        )
+        if offer is None:
+            raise Http404
+        self.cart.add(
+            product_id=offer.product.pk,
+            quantity=form.cleaned_data["quantity"],
+            is_booking=offer.product.kind == ProductKind.BOOKING,
+        )
+        messages.success(
+            request,
+            _("« %(name)s » a été ajouté à votre panier.")
+            % {"name": offer.product.name},
+        )
+        if offer.product.kind == ProductKind.BOOKING:
+            messages.info(
+                request, _("Choisissez maintenant votre date et votre créneau.")
+            )
+            return redirect("shop:cart", org_slug=org_slug)
+        return redirect(
+            f"{reverse('shop:home', args=[org_slug])}#produit-{offer.product.pk}"
+        )
+
+
+class CartUpdateView(ShopMixin, View):
+    def post(self, request, org_slug):
+        form = CartQuantityForm(request.POST)
+        if form.is_valid():
+            self.cart.update(
+                line_id=form.cleaned_data["line"],
+                quantity=form.cleaned_data["quantity"],
+            )
+            messages.success(request, _("Votre panier a été mis à jour."))
+        else:
+            messages.error(request, _("Saisissez une quantité entre 0 et 99."))
+        return redirect("shop:cart", org_slug=org_slug)
+
+
+class CartRemoveView(ShopMixin, View):
+    def post(self, request, org_slug):
+        form = CartRemoveForm(request.POST)
+        if form.is_valid() and self.cart.remove(line_id=form.cleaned_data["line"]):
+            messages.success(request, _("Le produit a été retiré de votre panier."))
+        return redirect("shop:cart", org_slug=org_slug)
+
+
+class CartSlotView(ShopMixin, View):
+    def post(self, request, org_slug):
+        line_id = request.POST.get("line", "")
+        tz = self.park.time_zone if self.park else DEFAULT_TZ
+        form = BookingSlotForm(request.POST, time_zone=tz, prefix=f"slot-{line_id}")
+        if form.is_valid():
+            self.cart.update(line_id=line_id, start=form.cleaned_data["start"])
+            messages.success(request, _("Votre créneau est enregistré."))
+        else:
+            for error in form.errors.values():
+                for message in error:
+                    messages.error(request, message)
+        return redirect("shop:cart", org_slug=org_slug)
+
+
+class CheckoutView(ShopMixin, TemplateView):
+    """Summary with VAT, company data when an invoice would be blocked, pay."""
+
+    template_name = "shop/checkout.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.client is None:
+            login = reverse("members:login", kwargs={"org_slug": kwargs["org_slug"]})
+            messages.info(
+                request, _("Connectez-vous à votre espace membre pour commander.")
+            )
+            return redirect(f"{login}?{urlencode({'next': request.path})}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def priced(self):
+        return price_cart(self.cart, organization=self.organization, client=self.client)
+
+    def get_context_data(self, company_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cart = self.priced()
+        park = cart.parks[0] if cart.parks else self.park
+        missing = invoice_blockers(self.client, park)
+        if missing and company_form is None:
+            company_form = CheckoutCompanyForm(instance=self.client, park=park)
+        context.update(
+            priced=cart,
+            checkout_park=park,
+            missing_labels=field_labels(missing),
+            company_form=company_form if missing else None,
+            provider=checkout_provider(),
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if self.priced().is_empty:
+            messages.info(request, _("Votre panier est vide."))
+            return redirect("shop:cart", org_slug=self.organization.slug)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, org_slug):
+        if request.POST.get("action") == "company":
+            return self.save_company(request)
+        return self.pay(request)
+
+    def save_company(self, request):
+        cart = self.priced()
+        park = cart.parks[0] if cart.parks else self.park
+        form = CheckoutCompanyForm(request.POST, instance=self.client, park=park)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(company_form=form))
+        save_client_record(
+            form=form, actor=request.user, organization=self.organization
+        )
+        messages.success(
+            request,
+            _(
+                "Vos données d'entreprise sont enregistrées : votre facture sera "
+                "émise automatiquement après le paiement."
+            ),
+        )
+        return redirect("shop:checkout", org_slug=self.organization.slug)
+
+    def pay(self, request):
+        key = PENDING_SALE_KEY.format(self.organization.pk)
+        try:
+            sale = start_checkout(
+                cart=self.priced(),
+                client=self.client,
+                user=request.user,
+                previous_sale_id=request.session.get(key),
+            )
+        except (CheckoutError, SaleError) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+            return redirect("shop:cart", org_slug=self.organization.slug)
+        request.session[key] = str(sale.public_id)
+        return_url = request.build_absolute_uri(
+            reverse(
+                "shop:confirmation",
+                kwargs={"org_slug": self.organization.slug, "sale_id": sale.public_id},
+            )
+        )
+        url = checkout_provider().start(
+            request=request, sale=sale, return_url=return_url
+        )
+        return HttpResponseRedirect(url)
+
+
+class ConfirmationView(ShopMixin, TemplateView):
+    """Where the provider sends the buyer back: paid, pending or dropped."""
+
+    template_name = "shop/confirmation.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.client is None:
+            raise Http404
+        self.sale = get_object_or_404(
+            sales_of(self.organization.pk).filter(client=self.client),
+            public_id=kwargs["sale_id"],
+        )
+        if self.sale.status == SaleStatus.ABANDONED:
+            if request.GET.get("resultat") == PaymentStatus.REFUSED:
+                messages.error(
+                    request,
+                    _("Le paiement a été refusé. Votre panier est conservé."),
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("Le paiement a été abandonné. Votre panier est conservé."),
+                )
+            return redirect("shop:cart", org_slug=self.organization.slug)
+        if self.sale.status == SaleStatus.PAID:
+            key = PENDING_SALE_KEY.format(self.organization.pk)
+            if request.session.get(key) == str(self.sale.public_id):
+                self.cart.clear()
+                request.session.pop(key, None)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sale = self.sale
+        invoices = list(invoices_of_client(self.client).filter(sale=sale))
+        lines = list(sale.lines.all())
+        context.update(
+            sale=sale,
+            lines=lines,
+            invoices=invoices,
+            missing_labels=field_labels(invoice_blockers(self.client, sale.park)),
+            has_tickets=any(ln.product_kind == ProductKind.TICKET for ln in lines),
+            has_bookings=any(ln.product_kind == ProductKind.BOOKING for ln in lines),
+            has_vouchers=any(
+                ln.product_kind == ProductKind.GIFT_VOUCHER for ln in lines
+            ),
+        )
+        return context
+
+
+class SimulatorView(ShopMixin, TemplateView):
+    """The simulated provider's own payment page.
+
+    It stands for the PSP's site: it knows only its signed payment session,
+    and tells Comptoir the outcome through the signed notification, the same
+    way a real provider would.
+    """
+
+    template_name = "shop/simulator.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        try:
+            self.session = read_session(kwargs["token"])
+        except signing.SignatureExpired:
+            self.session = None
+            self.expired = True
+        except signing.BadSignature:
+            raise Http404 from None
+        else:
+            self.expired = False
+            if self.session["org"] != self.organization.slug:
+                raise Http404
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(session=self.session, expired=self.expired)
+        return context
+
+    def post(self, request, org_slug, token):
+        if self.session is None:
+            return self.get(request, org_slug=org_slug, token=token)
+        status = {
+            "pay": PaymentStatus.PAID,
+            "refuse": PaymentStatus.REFUSED,
+            "abandon": PaymentStatus.CANCELLED,
+        }.get(request.POST.get("action", ""))
+        if status is None:
+            return HttpResponseBadRequest()
+        body, headers = build_notification(token=token, status=status)
+        # Server to server, through the very code the notification endpoint
+        # runs, signature check included.
+        try:
+            receive_notification(
+                organization=self.organization,
+                provider=get_provider("simulator"),
+                body=body,
+                headers=headers,
+            )
+        except (InvalidNotification, UnknownSale, PaymentMismatch):
+            pass  # the return page shows the sale as it stands
+        url = self.session["return"]
+        if status != PaymentStatus.PAID:
+            url = f"{url}?{urlencode({'resultat': status})}"
+        return HttpResponseRedirect(url)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class NotificationView(View):
+    """Server-to-server notifications: no CSRF token, a signature instead."""
+
+    def post(self, request, org_slug, provider):
+        organization = get_object_or_404(Organization, slug=org_slug)
+        payment_provider = get_provider(provider)
+        if payment_provider is None:
+            raise Http404
+        try:
+            receive_notification(
+                organization=organization,
+                provider=payment_provider,
+                body=request.body,
+                headers=request.headers,
+            )
+        except InvalidNotification:
+            return HttpResponseBadRequest("invalid notification")
+        except UnknownSale:
+            return HttpResponse("unknown sale", status=404)
+        except PaymentMismatch as exc:
+            return HttpResponse(exc.message, status=409)
+        return HttpResponse("OK")

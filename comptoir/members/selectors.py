@@ -1,0 +1,44 @@
+"""What a member bought: bookings, tickets, gift vouchers — its own only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from comptoir.customers.models import Client
+from comptoir.sales.models import Booking, GiftVoucher, SaleStatus, Ticket
+
+
+def bookings_of(client: Client) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(
+            client=client,
+            sale_line__sale__organization_id=client.organization_id,
+            sale_line__sale__status=SaleStatus.PAID,
+        )
+        .select_related("sale_line__sale__park")
+        .order_by("starts_at", "pk")
+    )
+
+
+def tickets_of(client: Client) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(
+            client=client,
+            sale_line__sale__organization_id=client.organization_id,
+            sale_line__sale__status=SaleStatus.PAID,
+        )
+        .select_related("sale_line__sale__park")
+        .order_by("-sale_line__sale__paid_at", "-pk")
+    )
+
+
+def vouchers_of(client: Client) -> QuerySet[GiftVoucher]:
+    return (
+        GiftVoucher.objects.filter(
+            client=client,
+            organization_id=client.organization_id,
+            sale_line__sale__status=SaleStatus.PAID,
+        )
+        .select_related("sale_line__sale__park")
+        .order_by("-sale_line__sale__paid_at", "-pk")
+    )

@@ -1,0 +1,210 @@
+"""The basket, kept in the session until it is paid.
+
+The session holds only product ids, quantities and chosen time slots; prices
+are read again from the catalog (`offers_for`) every time the basket is
+shown, so a member always pays its group's current price.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.translation import gettext as _
+
+from comptoir.catalog.models import ProductKind
+from comptoir.catalog.selectors import Offer, offers_for
+from comptoir.core.money import ZERO
+from comptoir.customers.models import Client
+from comptoir.invoicing.totals import DocumentTotals, LineInput, compute_totals
+from comptoir.organizations.models import Organization, Park
+from comptoir.sales.services import Item
+
+MAX_QUANTITY = 99
+
+
+class Cart:
+    """Lines of one organization's basket in the visitor's session."""
+
+    def __init__(self, session: SessionBase, organization: Organization):
+        self.session = session
+        self.key = f"comptoir.cart.{organization.pk}"
+
+    @property
+    def lines(self) -> list[dict]:
+        return list(self.session.get(self.key, []))
+
+    def _save(self, lines: list[dict]) -> None:
+        self.session[self.key] = lines
+
+    def count(self) -> int:
+        return sum(line["quantity"] for line in self.lines)
+
+    def add(self, *, product_id: int, quantity: int, is_booking: bool) -> None:
+        lines = self.lines
+        for line in lines:
+            # A booking already given a slot stays as it is: another one of
+            # the same activity gets its own line and its own slot.
+            if line["product"] == product_id and not line.get("start"):
+                line["quantity"] = min(line["quantity"] + quantity, MAX_QUANTITY)
+                self._save(lines)
+                return
+        lines.append(
+            {
+                "id": secrets.token_hex(4),
+                "product": product_id,
+                "quantity": min(quantity, MAX_QUANTITY),
+                "start": None,
+            }
+        )
+        self._save(lines)
+
+    def update(
+        self,
+        *,
+        line_id: str,
+        quantity: int | None = None,
+        start: dt.datetime | None = None,
+    ) -> bool:
+        lines = self.lines
+        for line in lines:
+            if line["id"] == line_id:
+                if quantity is not None:
+                    line["quantity"] = min(quantity, MAX_QUANTITY)
+                if start is not None:
+                    line["start"] = start.isoformat()
+                self._save([ln for ln in lines if ln["quantity"] > 0])
+                return True
+        return False
+
+    def remove(self, *, line_id: str) -> bool:
+        lines = self.lines
+        kept = [line for line in lines if line["id"] != line_id]
+        self._save(kept)
+        return len(kept) != len(lines)
+
+    def clear(self) -> None:
+        self.session.pop(self.key, None)
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    id: str
+    offer: Offer
+    quantity: int
+    booking_start: dt.datetime | None
+
+    @property
+    def product(self):
+        return self.offer.product
+
+    @property
+    def is_booking(self) -> bool:
+        return self.product.kind == ProductKind.BOOKING
+
+    @property
+    def total_incl(self) -> Decimal:
+        return self.offer.price_incl * self.quantity
+
+    @property
+    def public_price_incl(self) -> Decimal:
+        return self.product.price_incl
+
+    def as_item(self) -> Item:
+        return Item(
+            product=self.product,
+            quantity=self.quantity,
+            unit_price_incl=self.offer.price_incl,
+            booking_start=self.booking_start,
+        )
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    lines: list[PricedLine]
+    totals: DocumentTotals | None
+    removed: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def total_incl(self) -> Decimal:
+        return self.totals.incl if self.totals else ZERO
+
+    @property
+    def parks(self) -> list[Park]:
+        seen: dict[int, Park] = {}
+        for line in self.lines:
+            seen.setdefault(line.product.park_id, line.product.park)
+        return list(seen.values())
+
+    def problems(self, now: dt.datetime) -> list[str]:
+        """What stops this basket from being paid, in the buyer's words."""
+        found = []
+        if len(self.parks) > 1:
+            found.append(
+                _(
+                    "Votre panier contient des produits de plusieurs parcs : "
+                    "commandez-les séparément."
+                )
+            )
+        for line in self.lines:
+            if line.is_booking and line.booking_start is None:
+                found.append(
+                    _("Choisissez une date et un créneau pour « %(name)s ».")
+                    % {"name": line.product.name}
+                )
+            elif line.is_booking and line.booking_start <= now:
+                found.append(
+                    _("Le créneau choisi pour « %(name)s » est passé.")
+                    % {"name": line.product.name}
+                )
+        return found
+
+    def items(self) -> list[Item]:
+        return [line.as_item() for line in self.lines]
+
+
+def price_cart(
+    cart: Cart, *, organization: Organization, client: Client | None
+) -> PricedCart:
+    """The basket at the prices this visitor is entitled to now.
+
+    Products no longer offered to it (deactivated, or private to a group it
+    left) are dropped from the basket and counted in `removed`.
+    """
+    offers = {
+        o.product.pk: o
+        for o in offers_for(organization_id=organization.pk, client=client)
+    }
+    lines, removed, kept = [], [], []
+    for raw in cart.lines:
+        offer = offers.get(raw["product"])
+        if offer is None:
+            removed.append(raw)
+            continue
+        kept.append(raw)
+        start = dt.datetime.fromisoformat(raw["start"]) if raw.get("start") else None
+        lines.append(PricedLine(raw["id"], offer, raw["quantity"], start))
+    if removed:
+        cart._save(kept)
+    totals = (
+        compute_totals(
+            [
+                LineInput(
+                    Decimal(line.quantity),
+                    line.offer.price_incl,
+                    line.product.vat_rate_decimal,
+                )
+                for line in lines
+            ]
+        )
+        if lines
+        else None
+    )
+    return PricedCart(lines, totals, len(removed))

@@ -1,0 +1,42 @@
+"""What every customer-facing page knows: the organization, its park, the
+member logged in for it (if any) and the basket."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from comptoir.customers.selectors import is_online_invoice_eligible
+from comptoir.members.access import home_park, member_client
+from comptoir.organizations.models import Organization
+
+from .cart import Cart
+
+
+class ShopMixin:
+    """Resolve `/<org_slug>/…`: an unknown organization is a 404."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.organization = get_object_or_404(Organization, slug=kwargs["org_slug"])
+        self.client = member_client(request, self.organization)
+        self.park = home_park(self.organization, self.client)
+        self.cart = Cart(request.session, self.organization)
+
+    @property
+    def is_eligible(self) -> bool:
+        if not hasattr(self, "_eligible"):
+            self._eligible = self.client is not None and is_online_invoice_eligible(
+                self.client
+            )
+        return self._eligible
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            organization=self.organization,
+            park=self.park,
+            client=self.client,
+            cart_count=self.cart.count(),
+            invoices_eligible=self.is_eligible,
+        )
+        return context
