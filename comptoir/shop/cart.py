@@ -21,6 +21,8 @@ from comptoir.core.money import ZERO
 from comptoir.customers.models import Client
 from comptoir.invoicing.totals import DocumentTotals, LineInput, compute_totals
 from comptoir.organizations.models import Organization, Park
+from comptoir.sales.models import Sale, SaleStatus
+from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import Item
 
 MAX_QUANTITY = 99
@@ -31,7 +33,9 @@ class Cart:
 
     def __init__(self, session: SessionBase, organization: Organization):
         self.session = session
+        self.organization_id = organization.pk
         self.key = f"comptoir.cart.{organization.pk}"
+        self.pending_key = f"comptoir.pending_sale.{organization.pk}"
 
     @property
     def lines(self) -> list[dict]:
@@ -88,6 +92,26 @@ class Cart:
 
     def clear(self) -> None:
         self.session.pop(self.key, None)
+        self.session.pop(self.pending_key, None)
+
+    @property
+    def pending_sale_id(self) -> str | None:
+        """The sale sent to the payment provider last, not known paid yet."""
+        return self.session.get(self.pending_key)
+
+    def await_payment(self, sale: Sale) -> None:
+        self.session[self.pending_key] = str(sale.public_id)
+
+    def settle(self) -> None:
+        """Empty the basket once its sale is paid, even if the buyer never
+        came back from the provider's page."""
+        pending = self.pending_sale_id
+        if pending and (
+            sales_of(self.organization_id)
+            .filter(public_id=pending, status=SaleStatus.PAID)
+            .exists()
+        ):
+            self.clear()
 
 
 @dataclass(frozen=True)

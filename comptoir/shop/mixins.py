@@ -21,6 +21,7 @@ class ShopMixin:
         self.client = member_client(request, self.organization)
         self.park = home_park(self.organization, self.client)
         self.cart = Cart(request.session, self.organization)
+        self.cart.settle()
 
     @property
     def is_eligible(self) -> bool:

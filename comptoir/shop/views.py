@@ -52,7 +52,6 @@ from .payments import (
 from .payments.notifications import UnknownSale, receive_notification
 from .payments.simulator import build_notification, read_session
 
-PENDING_SALE_KEY = "comptoir.pending_sale.{}"
 DEFAULT_TZ = "Europe/Paris"
 
 
@@ -253,19 +252,18 @@ class CheckoutView(ShopMixin, TemplateView):
         return redirect("shop:checkout", org_slug=self.organization.slug)
 
     def pay(self, request):
-        key = PENDING_SALE_KEY.format(self.organization.pk)
         try:
             sale = start_checkout(
                 cart=self.priced(),
                 client=self.client,
                 user=request.user,
-                previous_sale_id=request.session.get(key),
+                previous_sale_id=self.cart.pending_sale_id,
             )
         except (CheckoutError, SaleError) as exc:
             for message in getattr(exc, "messages", None) or [str(exc)]:
                 messages.error(request, message)
             return redirect("shop:cart", org_slug=self.organization.slug)
-        request.session[key] = str(sale.public_id)
+        self.cart.await_payment(sale)
         return_url = request.build_absolute_uri(
             reverse(
                 "shop:confirmation",
@@ -302,11 +300,6 @@ class ConfirmationView(ShopMixin, TemplateView):
                     _("Le paiement a été abandonné. Votre panier est conservé."),
                 )
             return redirect("shop:cart", org_slug=self.organization.slug)
-        if self.sale.status == SaleStatus.PAID:
-            key = PENDING_SALE_KEY.format(self.organization.pk)
-            if request.session.get(key) == str(self.sale.public_id):
-                self.cart.clear()
-                request.session.pop(key, None)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

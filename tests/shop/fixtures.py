@@ -1,0 +1,104 @@
+"""Fixtures and helpers shared by the shop, member space and browser tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import unescape
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from comptoir.catalog.models import GroupPrice, Product, ProductKind
+from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_root():
+    """WhiteNoise warns (an error here) when STATIC_ROOT does not exist."""
+    settings.STATIC_ROOT.mkdir(exist_ok=True)
+
+
+def signed_in(user) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@pytest.fixture
+def as_member(member) -> HttpClient:
+    return signed_in(member.user)
+
+
+@pytest.fixture
+def private_pack(park, group) -> Product:
+    """A product sold only in `group`'s private shop, at 200.00 instead of 250.00."""
+    product = Product.objects.create(
+        organization=park.organization,
+        park=park,
+        name="Pack CE 10 entrées",
+        kind=ProductKind.TICKET,
+        price_incl=Decimal("250.00"),
+        vat_rate="20.00",
+        public=False,
+    )
+    GroupPrice.objects.create(
+        product=product, group=group, price_incl=Decimal("200.00")
+    )
+    return product
+
+
+@pytest.fixture
+def group_price(products, group) -> GroupPrice:
+    """The ticket costs 26.00 instead of 30.00 in `group`'s private shop."""
+    return GroupPrice.objects.create(
+        product=products["ticket"], group=group, price_incl=Decimal("26.00")
+    )
+
+
+@pytest.fixture
+def other_organization(db):
+    """A second tenant with its own park, group, member and product."""
+    organization = factories.organization()
+    park = factories.park(organization)
+    group = factories.group(organization, online_invoices=True)
+    member = factories.client(park, groups=[group], with_account=True)
+    return organization, park, group, member
+
+
+def shop(organization, name: str, **kwargs) -> str:
+    return reverse(f"shop:{name}", kwargs={"org_slug": organization.slug, **kwargs})
+
+
+def members(organization, name: str, **kwargs) -> str:
+    return reverse(f"members:{name}", kwargs={"org_slug": organization.slug, **kwargs})
+
+
+def add_to_cart(http: HttpClient, organization, product, quantity: int = 1):
+    return http.post(
+        shop(organization, "cart_add"), {"product": product.pk, "quantity": quantity}
+    )
+
+
+def cart_lines(http: HttpClient, organization) -> list[dict]:
+    return list(http.session.get(f"comptoir.cart.{organization.pk}", []))
+
+
+def start_payment(http: HttpClient, organization) -> str:
+    """Checkout: returns the simulated provider's page path."""
+    response = http.post(shop(organization, "checkout"), {"action": "pay"})
+    assert response.status_code == 302, response
+    return urlparse(response["Location"]).path
+
+
+def pay_on_simulator(http: HttpClient, organization, action: str = "pay"):
+    """Checkout, then click a button on the simulated payment page."""
+    page = start_payment(http, organization)
+    return http.post(page, {"action": action})
+
+
+def text(response) -> str:
+    """The page as a reader sees it: entities (&#x27; …) decoded."""
+    return unescape(response.content.decode())
