@@ -24,6 +24,11 @@ class LoginView(FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = self.request.POST.get("next") or self.request.GET.get("next")
+        return context
+
     def form_valid(self, form):
         login(self.request, form.user)
         return redirect(self.success_url_for(self.request))
