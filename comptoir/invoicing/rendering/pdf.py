@@ -470,19 +470,24 @@ def _story(doc: Document) -> list[Flowable]:
 
 
 @functools.lru_cache(maxsize=8)
-def _logo(data: bytes) -> ImageReader | None:
+def _decoded_logo(data: bytes) -> ImageReader:
     """Decode once per distinct logo; RGB(A) only, as the sRGB intent needs."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        alpha = image.mode in ("RGBA", "LA", "PA") or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        converted = image.convert("RGBA" if alpha else "RGB")
+    return ImageReader(converted)
+
+
+def _logo(data: bytes) -> ImageReader | None:
+    """The logo, or None (and a warning) when the bytes are no image."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            alpha = image.mode in ("RGBA", "LA", "PA") or (
-                image.mode == "P" and "transparency" in image.info
-            )
-            converted = image.convert("RGBA" if alpha else "RGB")
+        return _decoded_logo(data)
     except (UnidentifiedImageError, OSError, ValueError):
         logger.warning("invoice logo is not a readable PNG/JPEG image; left out")
         return None
-    return ImageReader(converted)
 
 
 def _draw_header(canvas: Canvas, doc: Document, logo: ImageReader | None) -> None:
@@ -500,12 +505,14 @@ def _draw_header(canvas: Canvas, doc: Document, logo: ImageReader | None) -> Non
     canvas.drawString(x, top - 13, seller["name"] or seller["company_name"])
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 8)
+    # The full legal address is in the seller's block; one line is enough here.
+    address = ", ".join(_address_lines(seller))
     contact = " · ".join(filter(None, [seller["phone"], seller["email"]]))
-    y = top - 26
-    for line in [*_address_lines(seller), contact]:
+    y = top - 27
+    for line in (address, contact):
         if line:
             canvas.drawString(x, y, line)
-            y -= 10
+            y -= 11
 
     right = PAGE_WIDTH - MARGIN
     canvas.setFillColor(INK)
