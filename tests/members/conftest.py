@@ -1,0 +1,7 @@
+from tests.shop.fixtures import (  # noqa: F401
+    as_member,
+    group_price,
+    other_organization,
+    private_pack,
+    static_root,
+)
