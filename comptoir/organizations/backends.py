@@ -39,6 +39,10 @@ class ScopedEmailBackend(ModelBackend):
 def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     """What django-axes counts failures against: the scoped login key."""
     credentials = credentials or {}
-    email = credentials.get("email") or credentials.get("username") or ""
+    username = credentials.get("username") or ""
+    if not credentials.get("email") and username.count(":") >= 2:
+        # On success axes passes the user's own username: already scoped.
+        return username
+    email = credentials.get("email") or username
     kind = credentials.get("kind") or "staff"
     return User.username_for(kind, credentials.get("organization"), email)

@@ -50,14 +50,6 @@ def test_failures_count_per_organization(organization, park, other_organization)
     assert _attempt(http, other, "a@b.fr", PASSWORD).status_code == 302
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "organizations.backends.axes_username rescopes the stored login key "
-        "that axes passes on success ('staff:-:member:…'), so "
-        "AXES_RESET_ON_SUCCESS finds nothing to reset"
-    ),
-)
 def test_a_success_before_the_limit_resets_the_count(organization, member):
     http = HttpClient()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
