@@ -56,12 +56,14 @@ def test_english_on_request(organization, member, as_member):
     assert "Bienvenue dans votre espace membre" not in page
 
 
-def test_english_follows_the_browser(organization, member, as_member):
+def test_english_follows_the_browser(organization, park, products, member, as_member):
+    factories.paid_online_sale(park, member, factories.basket(products, ("ticket", 1)))
     page = text(
         as_member.get(members(organization, "invoices"), HTTP_ACCEPT_LANGUAGE="en")
     )
     assert "Here is the list of your invoices" in page
-    assert "Invoice number" in page
+    assert "Invoice number" in page and "Amount excl. VAT" in page
+    assert "Numéro de Facture" not in page
 
 
 def test_pages_load_only_same_origin_css_and_no_script(organization, as_member):
