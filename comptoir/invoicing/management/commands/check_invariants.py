@@ -1,0 +1,23 @@
+"""Check that no sale, payment or number was lost; exit non-zero otherwise."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from comptoir.invoicing.invariants import check_invariants, summary
+
+
+class Command(BaseCommand):
+    help = "Vérifie les invariants : ventes, paiements, factures, alertes, séries."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-unrendered", action="store_true", help="PDF pas encore rendus"
+        )
+
+    def handle(self, *args, allow_unrendered=False, **options):
+        problems = check_invariants(require_rendered=not allow_unrendered)
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in summary().items()))
+        if problems:
+            for problem in problems[:50]:
+                self.stderr.write(problem)
+            raise CommandError(f"{len(problems)} invariant(s) broken")
+        self.stdout.write(self.style.SUCCESS("All invariants hold."))
