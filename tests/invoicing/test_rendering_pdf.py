@@ -283,3 +283,20 @@ def test_rates_quantities_unit_prices_and_dates():
     assert formatting.unit_price(Decimal("8.3333")) == f"8,3333{NBSP}€"
     assert formatting.unit_price(Decimal("9.465")) == f"9,465{NBSP}€"
     assert formatting.date(datetime.date(2024, 3, 5)) == "05/03/2024"
+
+
+def test_long_names_and_addresses_wrap_inside_their_blocks(make_snapshot):
+    park = "Le Grand Complexe de Loisirs Indoor de la Vallée de Chevreuse"
+    company = "SOCIETE D'EXPLOITATION DES LOISIRS DE LA VALLEE DE CHEVREUSE"
+    buyer = "ASSOCIATION SPORTIVE ET CULTURELLE DU PERSONNEL DE LA MUTUELLE"
+    snapshot = make_snapshot(
+        TICKET,
+        seller={"name": park, "company_name": company},
+        buyer={"company_name": buyer, "address": "Résidence les Jardins " * 4},
+    )
+    pdf = render_document(snapshot)
+    text = text_of(pdf)
+    assert len(pages(pdf)) == 1
+    for words in (park, company, buyer):
+        # Wrapped lines come back as words separated by spaces or newlines.
+        assert all(word in text for word in words.split())

@@ -19,7 +19,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -93,6 +94,44 @@ def _p(text: str, style: str = "body") -> Paragraph:
 
 def _e(text: str) -> str:
     return escape(text)
+
+
+class _Lines(Flowable):
+    """Lines that need no wrapping, drawn as they are.
+
+    A Paragraph parses markup and breaks lines, which costs more than the
+    rest of a one-page invoice; most blocks here are short lines that fit.
+    """
+
+    def __init__(self, lines: Sequence[str], style: ParagraphStyle) -> None:
+        super().__init__()
+        self._lines = list(lines)
+        self._style = style
+
+    def wrap(self, available_width: float, available_height: float):
+        self.width = available_width
+        self.height = len(self._lines) * self._style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        style = self._style
+        canvas = self.canv
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize)
+        y = self.height - style.fontSize
+        for line in self._lines:
+            canvas.drawString(0, y, line)
+            y -= style.leading
+
+
+def _text(lines: Sequence[str], width: float, style: str = "body") -> Flowable:
+    """Short lines as they are, or a wrapping Paragraph when one is too long."""
+    chosen = _styles()[style]
+    if all(
+        stringWidth(line, chosen.fontName, chosen.fontSize) <= width for line in lines
+    ):
+        return _Lines(lines, chosen)
+    return Paragraph("<br/>".join(_e(line) for line in lines), chosen)
 
 
 def _table(
@@ -203,17 +242,21 @@ def _parties(doc: Document) -> Table:
     gap = 8 * mm
     half = (CONTENT_WIDTH - gap) / 2
     seller, buyer = doc.seller, doc.buyer
+    inner = half - 18  # cell padding
+    seller_name = seller["company_name"] or seller["name"]
+    buyer_name = buyer["company_name"] or buyer["contact_name"]
     rows = [
         ["ÉMETTEUR", "", "CLIENT"],
         [
-            _p(_e(seller["company_name"] or seller["name"]), "party_name"),
+            [
+                _text([seller_name], inner, "party_name"),
+                _text(_seller_details(doc), inner),
+            ],
             "",
-            _p(_e(buyer["company_name"] or buyer["contact_name"]), "party_name"),
-        ],
-        [
-            _p("<br/>".join(_e(line) for line in _seller_details(doc))),
-            "",
-            _p("<br/>".join(_e(line) for line in _buyer_details(doc))),
+            [
+                _text([buyer_name], inner, "party_name"),
+                _text(_buyer_details(doc), inner),
+            ],
         ],
     ]
     return _table(
@@ -227,10 +270,10 @@ def _parties(doc: Document) -> Table:
             ("BACKGROUND", (2, 0), (2, -1), ZEBRA),
             ("LEFTPADDING", (0, 0), (-1, -1), 9),
             ("RIGHTPADDING", (0, 0), (-1, -1), 9),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             ("TOPPADDING", (0, 0), (-1, 0), 7),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+            ("TOPPADDING", (0, 1), (-1, 1), 0),
+            ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
         ],
     )
 
@@ -304,7 +347,7 @@ def _lines_table(doc: Document) -> Table:
     for line in doc.lines:
         rows.append(
             [
-                _p(_e(line.description or "—"), "cell"),
+                _text((line.description or "—").splitlines(), widths[0] - 12, "cell"),
                 fmt.quantity(line.quantity),
                 fmt.unit_price(line.unit_price_excl),
                 _rate_text(line.vat_rate),
@@ -478,6 +521,9 @@ def _decoded_logo(data: bytes) -> ImageReader:
             image.mode == "P" and "transparency" in image.info
         )
         converted = image.convert("RGBA" if alpha else "RGB")
+    # 10 pixels per millimetre (254 dpi) is sharp in print; a 2000-pixel logo
+    # would otherwise be compressed into every document at full size.
+    converted.thumbnail((round(LOGO_BOX[0] / mm * 10), round(LOGO_BOX[1] / mm * 10)))
     return ImageReader(converted)
 
 
@@ -488,6 +534,14 @@ def _logo(data: bytes) -> ImageReader | None:
     except (UnidentifiedImageError, OSError, ValueError):
         logger.warning("invoice logo is not a readable PNG/JPEG image; left out")
         return None
+
+
+def _fitting_size(text: str, font: str, size: float, width: float) -> float:
+    """The font size, reduced (not below 60 %) so the text fits its width."""
+    natural = stringWidth(text, font, size)
+    if natural <= width:
+        return size
+    return max(size * 0.6, size * width / natural)
 
 
 def _draw_header(canvas: Canvas, doc: Document, logo: ImageReader | None) -> None:
@@ -501,18 +555,24 @@ def _draw_header(canvas: Canvas, doc: Document, logo: ImageReader | None) -> Non
         x += drawn_w + 5 * mm
     seller = doc.seller
     canvas.setFillColor(ACCENT)
-    canvas.setFont(BOLD, 15)
-    canvas.drawString(x, top - 13, seller["name"] or seller["company_name"])
+    room = PAGE_WIDTH - MARGIN - x - 62 * mm  # the title block's side
+    name = seller["name"] or seller["company_name"]
+    size = max(11.0, _fitting_size(name, BOLD, 15, room))
+    canvas.setFont(BOLD, size)
+    y = top - 13
+    for line in simpleSplit(name, BOLD, size, room)[:2]:
+        canvas.drawString(x, y, line)
+        y -= size * 1.15
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 8)
     # The full legal address is in the seller's block; one line is enough here.
     address = ", ".join(_address_lines(seller))
     contact = " · ".join(filter(None, [seller["phone"], seller["email"]]))
-    y = top - 27
-    for line in (address, contact):
+    y -= 2
+    for line in [*simpleSplit(address, REGULAR, 8, room)[:2], contact]:
         if line:
             canvas.drawString(x, y, line)
-            y -= 11
+            y -= 10
 
     right = PAGE_WIDTH - MARGIN
     canvas.setFillColor(INK)
@@ -571,10 +631,12 @@ class _NumberedCanvas(Canvas):
         self.line(MARGIN, y + 10, PAGE_WIDTH - MARGIN, y + 10)
         self.setFillColor(MUTED)
         self.setFont(REGULAR, 6.8)
-        self.drawString(MARGIN, y, self._footer)
+        room = CONTENT_WIDTH - 24 * mm  # the page number's side
+        for index, line in enumerate(simpleSplit(self._footer, REGULAR, 6.8, room)[:2]):
+            self.drawString(MARGIN, y - index * 8.5, line)
         self.setFont(BOLD, 7.5)
         self.drawRightString(
-            PAGE_WIDTH - MARGIN, y - 10, f"Page {self._pageNumber} / {total}"
+            PAGE_WIDTH - MARGIN, y, f"Page {self._pageNumber} / {total}"
         )
 
 

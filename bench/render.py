@@ -1,0 +1,370 @@
+"""Rendering benchmarks: invoice PDF + Factur-X, against WeasyPrint.
+
+    .venv/bin/python bench/render.py            # 200 runs per measure
+    .venv/bin/python bench/render.py --runs 50
+
+Prints median and p90 in milliseconds. Each section is a function taking the
+parsed arguments; add one to SECTIONS (e.g. bench_issue_and_render(n), which
+needs the database) and it runs in the same report. Figures and what limits
+them: bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import html
+import io
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from comptoir.invoicing.rendering import facturx, pdf, render_document  # noqa: E402
+from comptoir.invoicing.rendering import formatting as fmt  # noqa: E402
+from comptoir.invoicing.rendering.fonts import _FONT_DIR  # noqa: E402
+from comptoir.invoicing.rendering.snapshot import parse_snapshot  # noqa: E402
+from comptoir.invoicing.totals import LineInput, compute_totals  # noqa: E402
+
+BASKET = [
+    ("Entrée 1h", 2, "15.00", "20.00", "services"),
+    ("Laser game — partie de 20 min", 4, "9.90", "20.00", "services"),
+    ("Boisson fraîche", 6, "3.50", "10.00", "goods"),
+    ("Chaussettes antidérapantes", 2, "3.00", "20.00", "goods"),
+    ("Part de gâteau", 6, "4.20", "5.50", "goods"),
+]
+
+
+def sample_snapshot() -> dict[str, Any]:
+    """A one-page invoice shaped as docs/snapshot.md, amounts from the project."""
+    inputs = [
+        LineInput(Decimal(qty), Decimal(price), Decimal(rate))
+        for _, qty, price, rate, _ in BASKET
+    ]
+    totals = compute_totals(inputs)
+
+    def money(value: Decimal) -> str:
+        return f"{value:.2f}"
+
+    return {
+        "version": 1,
+        "document": {
+            "kind": "invoice",
+            "type_code": "380",
+            "number": "FA-KD-20240305-000010",
+            "issue_date": "2024-03-05",
+            "issued_at": "2024-03-05T17:23:00+00:00",
+            "issued_at_local": "05/03/2024 18:23",
+            "scope": "taxable",
+            "cancels": None,
+            "reason": "",
+            "currency": "EUR",
+        },
+        "sale": {"number": "S-240205-000002", "date": "2024-02-05", "channel": "web"},
+        "seller": {
+            "name": "TRY Trampoline Park",
+            "company_name": "TRY LOISIRS SAS",
+            "legal_form": "SAS",
+            "share_capital": "10 000 €",
+            "siren": "123456789",
+            "siret": "12345678900012",
+            "rcs": "RCS Paris 123 456 789",
+            "vat_number": "FR32123456789",
+            "address": "12 rue des Rebonds",
+            "address_complement": "",
+            "postcode": "75014",
+            "city": "Paris",
+            "country": "FR",
+            "email": "factures@try-park.fr",
+            "phone": "01 23 45 67 89",
+            "logo": "",
+            "payment_terms": "Paiement comptant à la commande.",
+            "penalty_text": "",
+            "vat_on_debits": False,
+        },
+        "buyer": {
+            "company_name": "BAYCORP INC",
+            "contact_name": "ERIC BAY",
+            "email": "eric@baycorp.example",
+            "address": "281 BIS Bd Raspail",
+            "address_complement": "",
+            "postcode": "89530",
+            "city": "MOUTIERS EN PUISAYE",
+            "country": "FR",
+            "vat_number": "FR40987654321",
+            "siret": "98765432100017",
+            "siren": "987654321",
+            "registration": "987 654 321 00017",
+            "accounting_code": "491123456",
+            "professional": True,
+        },
+        "lines": [
+            {
+                "description": description,
+                "product_kind": "ticket",
+                "nature": nature,
+                "quantity": str(qty),
+                "unit_price_incl": price,
+                "unit_price_excl": str(line.unit_price_excl),
+                "vat_rate": rate,
+                "vat_category": "S",
+                "total_incl": money(line.total_incl),
+                "total_excl": money(line.total_excl),
+                "total_vat": money(line.total_vat),
+            }
+            for (description, qty, price, rate, nature), line in zip(
+                BASKET, totals.lines, strict=True
+            )
+        ],
+        "vat_breakdown": [
+            {
+                "vat_rate": f"{row.vat_rate:.2f}",
+                "vat_category": row.vat_category,
+                "base": money(row.base),
+                "vat": money(row.vat),
+                "total_incl": money(row.total_incl),
+            }
+            for row in totals.breakdown
+        ],
+        "totals": {
+            "excl": money(totals.excl),
+            "vat": money(totals.vat),
+            "incl": money(totals.incl),
+            "paid": money(totals.incl),
+            "due": "0.00",
+        },
+        "payments": [
+            {
+                "method": "card",
+                "method_label": "Carte bancaire",
+                "amount": money(totals.incl),
+                "date": "2024-02-05",
+                "reference": "PAY-7F3A21",
+            }
+        ],
+        "nature": "mixed",
+        "notes": [],
+    }
+
+
+def sample_logo() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (360, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 359, 239), radius=48, fill=(29, 53, 87, 255))
+    draw.ellipse((150, 40, 210, 100), fill=(230, 57, 70, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+# -- measuring --------------------------------------------------------------
+
+
+def measure(function: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
+    """Milliseconds per call; garbage collection kept out of the timed calls."""
+    for _ in range(warmup):
+        function()
+    timings = []
+    for _ in range(runs):
+        gc.collect()
+        gc.disable()
+        start = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - start) * 1000)
+        gc.enable()
+    return timings
+
+
+def p90(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=10)[-1]
+
+
+def report(label: str, timings: list[float]) -> float:
+    median = statistics.median(timings)
+    print(f"  {label:<44} median {median:7.2f} ms   p90 {p90(timings):7.2f} ms")
+    return median
+
+
+# -- sections ---------------------------------------------------------------
+
+
+def bench_render_facturx(args: argparse.Namespace) -> None:
+    """The product path: render_document(), PDF + Factur-X + PDF/A-3 items."""
+    snapshot, logo = sample_snapshot(), sample_logo()
+    start = time.perf_counter()
+    render_document(snapshot, logo=logo)  # registers fonts, compiles the XSD
+    cold = (time.perf_counter() - start) * 1000
+    print("render_document() — one-page invoice, complete Factur-X (PDF/A-3B)")
+    print(f"  {'first document in the process (cold)':<44} {cold:7.2f} ms")
+    args.results["render"] = report(
+        "warm, with logo",
+        measure(lambda: render_document(snapshot, logo=logo), args.runs),
+    )
+    report("warm, without logo", measure(lambda: render_document(snapshot), args.runs))
+
+
+def bench_stages(args: argparse.Namespace) -> None:
+    """Where the time goes, stage by stage."""
+    import facturx as facturx_lib
+    import pikepdf
+
+    snapshot, logo = sample_snapshot(), sample_logo()
+    doc = parse_snapshot(snapshot)
+    root = facturx.cii_tree(doc)
+    xml = facturx.serialize(root)
+    raw = pdf.build_pdf(doc, logo)
+
+    def with_facturx_lib() -> bytes:
+        # The alternative: factur-x's own packaging (pypdf), then pikepdf
+        # again for the OutputIntent and the metadata: two parses, two saves.
+        packed = facturx_lib.generate_from_binary(
+            raw, xml, flavor="factur-x", level="en16931", check_xsd=False
+        )
+        with pikepdf.open(io.BytesIO(packed)) as again:
+            again.Root.OutputIntents = pikepdf.Array([])
+            out = io.BytesIO()
+            again.save(out)
+        return out.getvalue()
+
+    def facturx_lib_only() -> bytes:
+        return facturx_lib.generate_from_binary(
+            raw, xml, flavor="factur-x", level="en16931", check_xsd=False
+        )
+
+    def facturx_lib_xsd() -> bool:
+        return facturx_lib.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+
+    n = args.runs
+    stages: list[tuple[str, Callable[[], object], int]] = [
+        ("parse + check the snapshot", lambda: parse_snapshot(snapshot), n),
+        ("PDF with ReportLab (subset, embedded)", lambda: pdf.build_pdf(doc, logo), n),
+        ("CII XML with lxml", lambda: facturx.serialize(facturx.cii_tree(doc)), n),
+        ("XSD check (schema compiled once)", lambda: facturx.check_xsd(root), n),
+        (
+            "embed XML + PDF/A-3 items, one save",
+            lambda: facturx.package(raw, xml, doc),
+            n,
+        ),
+        ("  instead: factur-x generate_from_binary", facturx_lib_only, n),
+        ("  instead: generate_from_binary + pikepdf", with_facturx_lib, n),
+        ("  factur-x xml_check_xsd (recompiles XSD)", facturx_lib_xsd, 20),
+    ]
+    print("stages of render_document()")
+    for label, function, runs in stages:
+        report(label, measure(function, runs))
+
+
+def invoice_html(snapshot: dict[str, Any]) -> str:
+    """The same invoice as an HTML page, for WeasyPrint."""
+    doc = parse_snapshot(snapshot)
+    e = html.escape
+    seller, buyer = doc.seller, doc.buyer
+    lines = "".join(
+        f"<tr><td>{e(line.description)}</td><td class=n>{fmt.quantity(line.quantity)}"
+        f"</td><td class=n>{fmt.unit_price(line.unit_price_excl)}</td>"
+        f"<td class=n>{fmt.rate(line.vat_rate or Decimal(0))}</td>"
+        f"<td class=n>{fmt.money(line.total_excl)}</td></tr>"
+        for line in doc.lines
+    )
+    vat = "".join(
+        f"<tr><td>{fmt.rate(row.vat_rate or Decimal(0))}</td>"
+        f"<td class=n>{fmt.money(row.base)}</td><td class=n>{fmt.money(row.vat)}</td>"
+        f"<td class=n>{fmt.money(row.total_incl)}</td></tr>"
+        for row in doc.breakdown
+    )
+    font = (_FONT_DIR / "Vera.ttf").as_uri()
+    bold = (_FONT_DIR / "VeraBd.ttf").as_uri()
+    return f"""<!doctype html><html lang=fr><head><meta charset=utf-8><style>
+@font-face {{ font-family: Vera; src: url({font}); }}
+@font-face {{ font-family: Vera; font-weight: bold; src: url({bold}); }}
+@page {{ size: A4; margin: 44mm 16mm 22mm;
+  @top-left {{ content: "{e(seller["name"])}"; font: bold 15pt Vera; }}
+  @bottom-right {{ content: "Page " counter(page) " / " counter(pages); }} }}
+body {{ font: 8.5pt Vera; color: #1f2933; }}
+h1 {{ text-align: right; font-size: 22pt; margin: 0; }}
+.parties {{ display: flex; gap: 8mm; }} .parties div {{ flex: 1; border: 1px solid
+#d3dae3; padding: 3mm; }}
+table {{ width: 100%; border-collapse: collapse; margin-top: 5mm; }}
+th {{ background: #1d3557; color: white; text-align: left; padding: 4pt; }}
+td {{ padding: 4pt; border-bottom: 0.4pt solid #d3dae3; }} .n {{ text-align: right; }}
+</style></head><body>
+<h1>FACTURE</h1><p style="text-align:right">N° {e(doc.number)} du
+{fmt.date(doc.issue_date)}</p>
+<div class=parties><div><b>{e(seller["company_name"])}</b><br>{e(seller["address"])}
+<br>{e(seller["postcode"])} {e(seller["city"])}<br>SIRET {e(seller["siret"])}<br>
+TVA {e(seller["vat_number"])}</div><div><b>{e(buyer["company_name"])}</b><br>
+{e(buyer["address"])}<br>{e(buyer["postcode"])} {e(buyer["city"])}<br>
+TVA {e(buyer["vat_number"])}</div></div>
+<table><tr><th>Désignation</th><th>Qté</th><th>PU HT</th><th>TVA</th>
+<th>Montant HT</th></tr>{lines}</table>
+<table><tr><th>Taux</th><th>Base HT</th><th>TVA</th><th>TTC</th></tr>{vat}</table>
+<p class=n>Total HT {fmt.money(doc.excl)}<br>Total TVA {fmt.money(doc.vat)}<br>
+<b>Total TTC {fmt.money(doc.incl)}</b><br><b>Net à payer {fmt.money(doc.due)}</b></p>
+<p>Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement :
+40 €</p></body></html>"""
+
+
+def bench_weasyprint(args: argparse.Namespace) -> None:
+    """The same invoice from an HTML template with WeasyPrint, PDF/A-3B + XML."""
+    from weasyprint import HTML, Attachment
+
+    snapshot = sample_snapshot()
+    xml = facturx.build_cii_xml(snapshot)
+
+    def weasy() -> bytes:
+        page = invoice_html(snapshot)  # the template fill is part of the cost
+        return HTML(string=page).write_pdf(
+            pdf_variant="pdf/a-3b",
+            attachments=[
+                Attachment(
+                    string=xml.decode(),
+                    name="factur-x.xml",
+                    relationship="Alternative",
+                )
+            ],
+        )
+
+    runs = max(10, args.runs // 10)
+    print(f"WeasyPrint (HTML template, PDF/A-3B, XML attached; {runs} runs)")
+    median = report("warm", measure(weasy, runs, warmup=2))
+    if "render" in args.results:
+        ratio = median / args.results["render"]
+        print(f"  {'ratio WeasyPrint / render_document()':<44} {ratio:7.1f} ×")
+
+
+# bench_issue_and_render(n) — issue and render n invoices through the services
+# (needs the database) — goes here and in SECTIONS.
+SECTIONS: list[Callable[[argparse.Namespace], None]] = [
+    bench_render_facturx,
+    bench_stages,
+    bench_weasyprint,
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200, help="timed calls each")
+    args = parser.parse_args()
+    args.results = {}
+    try:
+        import _rl_accel  # noqa: F401
+
+        accel = "with rl_accel (C)"
+    except ImportError:
+        accel = "without rl_accel: ReportLab's pure-Python helpers"
+    print(f"Python {sys.version.split()[0]}, ReportLab {accel}")
+    for section in SECTIONS:
+        section(args)
+        print()
+
+
+if __name__ == "__main__":
+    main()
