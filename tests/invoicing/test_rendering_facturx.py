@@ -7,6 +7,7 @@ project's totals, then checked offline (tests/invoicing/facturx_rules.py).
 from __future__ import annotations
 
 import copy
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,13 @@ from lxml import etree
 
 from comptoir.invoicing.rendering import render_document
 from comptoir.invoicing.rendering.facturx import build_cii_xml
-from tests.invoicing.facturx_rules import CACHE_DIR, CEN_XSLT_SHA256, cen_xslt_path
+from tests.invoicing.facturx_rules import (
+    CACHE_DIR,
+    CEN_XSLT,
+    FRENCH_XSLT,
+    PINNED_SHA256,
+    stylesheet_path,
+)
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -115,8 +122,71 @@ def test_every_kind_of_document_passes_xsd_cen_and_factur_x_rules(
     name, make_snapshot, facturx_validator
 ):
     snapshot = make_snapshot(**DOCUMENTS[name])
-    report = facturx_validator.assert_valid(build_cii_xml(snapshot))
+    # The 2026 reform's rules (BR-FR) apply to business buyers only.
+    business = snapshot["buyer"]["professional"]
+    report = facturx_validator.assert_valid(build_cii_xml(snapshot), french=business)
     assert report.fired_rules["cen"] > 20
+    assert report.fired_rules["facturx"] > 20
+    assert report.fired_rules.get("fr", 0) > 20 or not business
+
+
+def test_french_rules_do_not_fit_sales_to_individuals(make_snapshot, facturx_validator):
+    # Individuals are e-reported, not e-invoiced: no B2B notes, no e-address.
+    snapshot = make_snapshot(**DOCUMENTS["individual buyer"])
+    xml = build_cii_xml(snapshot)
+    assert facturx_validator.check(xml).ok
+    french = facturx_validator.check(xml, french=True)
+    assert {"BR-FR-05_BT-22_PMT", "BR-FR-12_BT-49"} <= french.error_ids()
+
+
+MIXED = [
+    ("Entrée 1h", "1", "30.00", "20.00", "services"),
+    ("Boisson", "1", "3.00", "10.00", "goods"),
+]
+
+
+@pytest.mark.parametrize(
+    ("items", "paid", "expected"),
+    [
+        ([("Entrée 1h", "1", "30.00", "20.00", "services")], None, "S2"),
+        ([("T-shirt", "1", "20.00", "20.00", "goods")], None, "B2"),
+        ([("T-shirt", "1", "20.00", "20.00", "goods")], "0.00", "B1"),
+        (MIXED, None, "M2"),
+        (MIXED, "10.00", "M1"),
+        (VOUCHER, None, "S2"),
+    ],
+)
+def test_invoicing_framework_bt_23_says_what_and_whether_paid(
+    make_snapshot, items, paid, expected
+):
+    xml = build_cii_xml(make_snapshot(items, paid=paid))
+    process = "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID/text()"
+    assert text(xml, process) == expected
+
+
+def test_paid_document_is_due_the_day_it_was_paid(make_snapshot):
+    due = "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString"
+    paid = build_cii_xml(make_snapshot(DOCUMENTS["single rate"]["items"]))
+    assert text(paid, f"{due}/text()") == "20240205"  # the card payment's day
+    unpaid = build_cii_xml(make_snapshot(DOCUMENTS["single rate"]["items"], paid="0"))
+    assert texts(unpaid, due) == []
+
+
+def test_electronic_addresses_are_sirens_in_the_french_directory(make_snapshot):
+    xml = build_cii_xml(make_snapshot(DOCUMENTS["single rate"]["items"]))
+    address = "ram:URIUniversalCommunication/ram:URIID"
+    assert text(xml, f"{SELLER}/{address}/text()") == "123456789"
+    assert text(xml, f"{SELLER}/{address}/@schemeID") == "0225"
+    assert text(xml, f"{BUYER}/{address}/text()") == "987654321"
+    assert text(xml, f"{BUYER}/{address}/@schemeID") == "0225"
+    # Without a SIREN, the buyer's email is its electronic address.
+    anonymous = build_cii_xml(
+        make_snapshot(
+            DOCUMENTS["single rate"]["items"], buyer={"siren": "", "siret": ""}
+        )
+    )
+    assert text(anonymous, f"{BUYER}/{address}/text()") == "eric@baycorp.example"
+    assert text(anonymous, f"{BUYER}/{address}/@schemeID") == "EM"
 
 
 def test_the_product_notes_sale_totals_43_18_excl_and_50_00_incl(invoice_snapshot):
@@ -371,13 +441,12 @@ def test_validator_notices_when_no_rule_fires(facturx_validator):
         facturx_validator.assert_valid(xml)
 
 
-def test_cen_rules_come_from_the_pinned_wheel_in_the_cache():
-    path = cen_xslt_path()
+@pytest.mark.parametrize("name", [CEN_XSLT, FRENCH_XSLT])
+def test_rules_come_from_the_pinned_wheel_in_the_cache(name):
+    path = stylesheet_path(name)
     assert path.parent == CACHE_DIR
     assert path.read_bytes().startswith(b"<?xml")
-    import hashlib
-
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == CEN_XSLT_SHA256
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == PINNED_SHA256[name]
 
 
 def test_decimal_places_in_the_xml(make_snapshot):

@@ -41,6 +41,7 @@ PROFILE_EN16931 = "urn:cen.eu:en16931:2017"
 SIREN_SCHEME = "0002"  # ISO 6523 ICD of the French SIRENE register
 VAT_SCHEME = "VA"
 EMAIL_SCHEME = "EM"
+FRENCH_DIRECTORY_SCHEME = "0225"  # EAS: French e-invoicing directory (SIREN)
 UNIT_ONE = "C62"  # UN/ECE rec. 20 "one": tickets, bookings, items
 VATEX_OUTSIDE_SCOPE = "VATEX-EU-O"
 VAT_DUE_ON_ISSUE = "5"  # UNTDID 2475 BT-8: VAT due on invoice date (débits)
@@ -90,6 +91,20 @@ def _address(parent: etree._Element, party: Party, default_country: str) -> None
     _ram(address, "CountryID", (party["country"] or default_country).upper())
 
 
+def _electronic_address(party_element: etree._Element, party: Party) -> None:
+    """BT-34 / BT-49: the SIREN in the French directory's scheme, else email.
+
+    From the 2026 reform on, French e-invoices are routed to the address a
+    company registered in the directory, by default its SIREN (scheme 0225).
+    """
+    if party.siren:
+        uri = _ram(party_element, "URIUniversalCommunication")
+        _ram(uri, "URIID", party.siren, schemeID=FRENCH_DIRECTORY_SCHEME)
+    elif party["email"]:
+        uri = _ram(party_element, "URIUniversalCommunication")
+        _ram(uri, "URIID", party["email"], schemeID=EMAIL_SCHEME)
+
+
 def _seller(parent: etree._Element, doc: Document) -> None:
     seller = doc.seller
     party = _ram(parent, "SellerTradeParty")
@@ -110,9 +125,7 @@ def _seller(parent: etree._Element, doc: Document) -> None:
             email = _ram(contact, "EmailURIUniversalCommunication")
             _ram(email, "URIID", seller["email"])
     _address(party, seller, "FR")
-    if seller["email"]:
-        uri = _ram(party, "URIUniversalCommunication")
-        _ram(uri, "URIID", seller["email"], schemeID=EMAIL_SCHEME)
+    _electronic_address(party, seller)
     # BR-O-02: a document outside the scope of VAT carries no VAT number.
     if seller["vat_number"] and not doc.out_of_scope:
         registration = _ram(party, "SpecifiedTaxRegistration")
@@ -129,13 +142,16 @@ def _buyer(parent: etree._Element, doc: Document) -> None:
     if buyer.siren:
         legal = _ram(party, "SpecifiedLegalOrganization")
         _ram(legal, "ID", buyer.siren, schemeID=SIREN_SCHEME)
-    if buyer["contact_name"] and buyer["company_name"]:
+    person = buyer["contact_name"] if buyer["company_name"] else ""
+    if person or buyer["email"]:
         contact = _ram(party, "DefinedTradeContact")
-        _ram(contact, "PersonName", buyer["contact_name"])
+        if person:
+            _ram(contact, "PersonName", person)
+        if buyer["email"]:
+            email = _ram(contact, "EmailURIUniversalCommunication")
+            _ram(email, "URIID", buyer["email"])
     _address(party, buyer, doc.seller["country"] or "FR")
-    if buyer["email"]:
-        uri = _ram(party, "URIUniversalCommunication")
-        _ram(uri, "URIID", buyer["email"], schemeID=EMAIL_SCHEME)
+    _electronic_address(party, buyer)
     if buyer["vat_number"] and not doc.out_of_scope:
         registration = _ram(party, "SpecifiedTaxRegistration")
         _ram(registration, "ID", buyer["vat_number"], schemeID=VAT_SCHEME)
@@ -186,6 +202,10 @@ def _settlement(parent: etree._Element, doc: Document) -> None:
             _ram(tax, "RateApplicablePercent", _plain(row.vat_rate))
     terms = _ram(settlement, "SpecifiedTradePaymentTerms")
     _ram(terms, "Description", mentions.payment_terms(doc))
+    if doc.due == 0:
+        # BT-9 of a document already paid is the day it was paid (the French
+        # "already paid" frameworks B2/S2/M2 require it).
+        _date_102(terms, "DueDateDateTime", paid_on(doc), UDT)
     summation = _ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
     _ram(summation, "LineTotalAmount", _amount(doc.excl))
     _ram(summation, "TaxBasisTotalAmount", _amount(doc.excl))
@@ -199,6 +219,20 @@ def _settlement(parent: etree._Element, doc: Document) -> None:
         _date_102(reference, "FormattedIssueDateTime", doc.cancels.issue_date, QDT)
 
 
+def paid_on(doc: Document) -> datetime.date:
+    """The day the last payment (or refund) came in; issue date if unknown."""
+    dates = [payment.date for payment in doc.payments if payment.date is not None]
+    return max(dates) if dates else doc.issue_date
+
+
+def business_process(doc: Document) -> str:
+    """BT-23, the French "cadre de facturation": B goods, S services, M both;
+    1 to be paid, 2 already paid. Vouchers are redeemed for the park's
+    activities, so they go with services."""
+    nature = {"goods": "B", "mixed": "M"}.get(doc.nature, "S")
+    return nature + ("2" if doc.due == 0 else "1")
+
+
 def cii_tree(doc: Document) -> etree._Element:
     """The CII XML of a checked document, as an lxml tree."""
     if not doc.out_of_scope and not doc.seller["vat_number"]:
@@ -207,6 +241,8 @@ def cii_tree(doc: Document) -> etree._Element:
         )
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
     context = _E(root, f"{{{RSM}}}ExchangedDocumentContext")
+    process = _ram(context, "BusinessProcessSpecifiedDocumentContextParameter")
+    _ram(process, "ID", business_process(doc))
     guideline = _ram(context, "GuidelineSpecifiedDocumentContextParameter")
     _ram(guideline, "ID", PROFILE_EN16931)
 
