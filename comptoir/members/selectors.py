@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from comptoir.customers.models import Client
 from comptoir.sales.models import Booking, GiftVoucher, SaleStatus, Ticket
@@ -29,6 +31,13 @@ def tickets_of(client: Client) -> QuerySet[Ticket]:
         )
         .select_related("sale_line__sale__park")
         .order_by("-sale_line__sale__paid_at", "-pk")
+    )
+
+
+def usable_tickets_of(client: Client, today: dt.date) -> QuerySet[Ticket]:
+    """Tickets not used yet and still valid on `today`."""
+    return tickets_of(client).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today), used_at__isnull=True
     )
 
 

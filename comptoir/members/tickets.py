@@ -44,17 +44,24 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
     canvas.setFillColor(white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColor(INK)
+    # One rectangle per run of dark modules: no hairline seams between them.
     for r, row in enumerate(rows):
-        for c, dark in enumerate(row):
-            if dark:
-                canvas.rect(
-                    x + c * module,
-                    y + size - (r + 1) * module,
-                    module,
-                    module,
-                    stroke=0,
-                    fill=1,
-                )
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            canvas.rect(
+                x + start * module,
+                y + size - (r + 1) * module,
+                (c - start) * module,
+                module,
+                stroke=0,
+                fill=1,
+            )
 
 
 def ticket_pdf(ticket: Ticket) -> bytes:

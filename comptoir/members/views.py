@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from comptoir.core.clock import business_date
 from comptoir.customers.forms import COMPANY_FIELDS, CONTACT_FIELDS
 from comptoir.customers.selectors import (
     field_labels,
@@ -33,11 +34,12 @@ from comptoir.organizations.models import UserKind
 from comptoir.shop.mixins import ShopMixin
 
 from .forms import MemberLoginForm, MemberPasswordResetForm, MemberProfileForm
-from .selectors import bookings_of, tickets_of, vouchers_of
+from .selectors import bookings_of, tickets_of, usable_tickets_of, vouchers_of
 from .tickets import ticket_pdf
 
 INVOICES_PER_PAGE = 20
 SCOPED_BACKEND = "comptoir.organizations.backends.ScopedEmailBackend"
+DEFAULT_TZ = "Europe/Paris"
 
 
 class MemberMixin(ShopMixin):
@@ -62,6 +64,12 @@ class MemberMixin(ShopMixin):
             return super().dispatch(request, *args, **kwargs)
         except Http404:
             return self.not_found()
+
+    def today(self):
+        """Today's date at the park."""
+        return business_date(
+            timezone.now(), self.park.time_zone if self.park else DEFAULT_TZ
+        )
 
     def redirect_to_login(self):
         url = reverse("members:login", kwargs={"org_slug": self.organization.slug})
@@ -156,12 +164,15 @@ class HomeView(MemberMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
+        today = self.today()
         client = self.client
         context.update(
             groups=list(client.groups.all()),
             upcoming_bookings=list(bookings_of(client).filter(starts_at__gte=now)[:3]),
-            tickets_count=tickets_of(client).filter(used_at__isnull=True).count(),
-            vouchers_count=vouchers_of(client).filter(balance__gt=0).count(),
+            tickets_count=usable_tickets_of(client, today).count(),
+            vouchers_count=vouchers_of(client)
+            .filter(balance__gt=0, valid_until__gte=today)
+            .count(),
             latest_invoices=(
                 list(invoices_of_client(client)[:3]) if self.is_eligible else []
             ),
@@ -260,7 +271,7 @@ class TicketsView(MemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(tickets=list(tickets_of(self.client)), today=timezone.now())
+        context.update(tickets=list(tickets_of(self.client)), today=self.today())
         return context
 
 
@@ -281,9 +292,7 @@ class VouchersView(MemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            vouchers=list(vouchers_of(self.client)), today=timezone.localdate()
-        )
+        context.update(vouchers=list(vouchers_of(self.client)), today=self.today())
         return context
 
 

@@ -39,7 +39,8 @@ class BookingSlotForm(forms.Form):
 
     line = forms.CharField(max_length=20, widget=forms.HiddenInput)
     day = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     time = forms.ChoiceField(label=_("Créneau"), choices=slot_choices)
 
