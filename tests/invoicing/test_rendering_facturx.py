@@ -332,6 +332,25 @@ def test_vat_on_debits_sets_the_tax_point_code_and_a_note(make_snapshot):
     assert texts(default, "//ram:IncludedNote[ram:SubjectCode='TXD']") == []
 
 
+def test_payment_means_is_how_the_document_was_paid(
+    invoice_snapshot, facturx_validator
+):
+    means = "//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode/text()"
+    snapshot = copy.deepcopy(invoice_snapshot)
+    card = snapshot["payments"][0]
+    snapshot["payments"] = [
+        {**card, "method": "online_card", "amount": "30.00"},
+        {**card, "method": "card", "amount": "20.00"},
+    ]
+    assert texts(build_cii_xml(snapshot), means) == ["48"]
+    # Card and cash: CII-SR-467 allows a single code, so none is given.
+    snapshot["payments"][1]["method"] = "cash"
+    xml = build_cii_xml(snapshot)
+    assert texts(xml, means) == []
+    assert text(xml, f"{TOTALS}/ram:TotalPrepaidAmount/text()") == "50.00"
+    facturx_validator.assert_valid(xml, french=True)
+
+
 def test_extra_snapshot_notes_are_kept_once(make_snapshot):
     snapshot = make_snapshot(
         [("Entrée 1h", "1", "30.00", "20.00")],

@@ -46,7 +46,12 @@ UNIT_ONE = "C62"  # UN/ECE rec. 20 "one": tickets, bookings, items
 VATEX_OUTSIDE_SCOPE = "VATEX-EU-O"
 VAT_DUE_ON_ISSUE = "5"  # UNTDID 2475 BT-8: VAT due on invoice date (débits)
 # UNTDID 4461 payment means of what was paid; anything else is "1".
-PAYMENT_MEANS = {"card": "48", "cash": "10", "cheque": "20", "check": "20"}
+PAYMENT_MEANS = {
+    "card": "48",
+    "online_card": "48",
+    "cash": "10",
+    "cheque": "20",
+}
 FACTURX_FILENAME = "factur-x.xml"
 SRGB_CONDITION = "sRGB IEC61966-2.1"
 PRODUCER = "Comptoir (ReportLab, pikepdf)"
@@ -180,11 +185,12 @@ def _lines(parent: etree._Element, doc: Document) -> None:
 def _settlement(parent: etree._Element, doc: Document) -> None:
     settlement = _ram(parent, "ApplicableHeaderTradeSettlement")
     _ram(settlement, "InvoiceCurrencyCode", doc.currency)
-    for code in dict.fromkeys(
-        PAYMENT_MEANS.get(payment.method, "1") for payment in doc.payments
-    ):
+    codes = {PAYMENT_MEANS.get(payment.method, "1") for payment in doc.payments}
+    if len(codes) == 1:
+        # CII-SR-467 allows one payment means code per document: a payment
+        # split over card and cash is only told on the PDF.
         means = _ram(settlement, "SpecifiedTradeSettlementPaymentMeans")
-        _ram(means, "TypeCode", code)
+        _ram(means, "TypeCode", codes.pop())
     on_debits = doc.seller.flag("vat_on_debits")
     for row in doc.breakdown:
         tax = _ram(settlement, "ApplicableTradeTax")
