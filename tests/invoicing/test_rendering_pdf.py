@@ -57,7 +57,7 @@ def test_invoice_prints_parties_numbers_dates_lines_and_totals(invoice_snapshot)
         "281 BIS Bd Raspail",
         "89530 MOUTIERS EN PUISAYE",
         "FR40987654321",
-        "SIRET 987 654 321 00017",
+        "SIREN 987 654 321 · SIRET 987 654 321 00017",
         "Compte client : 491123456",
         # lines: description, quantity, unit price excl., rate, amount excl.
         "Entrée 1h 1 25,00 € 20 % 25,00 €",

@@ -226,10 +226,14 @@ def _buyer_details(doc: Document) -> list[str]:
     details.extend(_address_lines(buyer))
     if buyer["vat_number"]:
         details.append(f"N° TVA intracommunautaire : {buyer['vat_number']}")
+    # The buyer's SIREN is a mention of the 2026 reform: always spelt out.
+    ids = []
+    if buyer.siren:
+        ids.append(f"SIREN {_siren(buyer.siren)}")
     if buyer["siret"]:
-        details.append(f"SIRET {_siret(buyer['siret'])}")
-    elif buyer.siren:
-        details.append(f"SIREN {_siren(buyer.siren)}")
+        ids.append(f"SIRET {_siret(buyer['siret'])}")
+    if ids:
+        details.append(" · ".join(ids))
     elif buyer["registration"]:
         details.append(f"Immatriculation : {buyer['registration']}")
     if buyer["accounting_code"]:
