@@ -42,7 +42,7 @@ class StaffLoginForm(forms.Form):
     """Staff only: a member's email and password never open the back office."""
 
     email = forms.EmailField(
-        label=_("Email"),
+        label=_("Adresse email"),
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
@@ -140,7 +140,7 @@ class BackofficeClientForm(ClientRecordForm):
         labels = {
             "first_name": _("Prénom"),
             "last_name": _("Nom"),
-            "email": _("Email"),
+            "email": _("Adresse email"),
             "profile": _("Profil client"),
             "initial_park": _("Parc initial"),
             "groups": _("Groupes de clients"),

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -114,23 +113,16 @@ class GroupDetailView(ManagerRequiredMixin, TemplateView):
                 self.get_context_data(group=group, form=form)
             )
         group = save_group_settings(form=form, actor=request.user)
-        messages.success(request, _("Réglages du groupe enregistrés."))
         if group.online_invoices and not was_on:
-            count = incomplete_member_count(group)
-            if count:
-                messages.warning(
-                    request,
-                    ngettext(
-                        "Factures en ligne activées : %(count)d membre a une fiche "
-                        "incomplète, sa facture ne pourra pas être générée "
-                        "automatiquement.",
-                        "Factures en ligne activées : %(count)d membres ont une fiche "
-                        "incomplète, leurs factures ne pourront pas être générées "
-                        "automatiquement.",
-                        count,
-                    )
-                    % {"count": count},
-                )
+            messages.success(
+                request,
+                _(
+                    "Factures disponibles en ligne activées : les prochains achats "
+                    "en ligne des membres seront facturés automatiquement."
+                ),
+            )
+        else:
+            messages.success(request, _("Réglages du groupe enregistrés."))
         return redirect("backoffice:group", pk=group.pk)
 
 
