@@ -60,7 +60,9 @@ CREATOR = "Comptoir"
 _E = etree.SubElement
 
 
-def _ram(parent: etree._Element, tag: str, text: str | None = None, **attrs: str):
+def _ram(
+    parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+) -> etree._Element:
     element = _E(parent, f"{{{RAM}}}{tag}", attrs)
     if text is not None:
         element.text = text
@@ -73,11 +75,10 @@ def _amount(value: Decimal) -> str:
 
 def _plain(value: Decimal) -> str:
     """A decimal without exponent or useless trailing zeros: 20, 5.5, 8.3333."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
-def _date_102(parent: etree._Element, tag: str, value: datetime.date, ns: str):
+def _date_102(parent: etree._Element, tag: str, value: datetime.date, ns: str) -> None:
     holder = _ram(parent, tag)
     stamp = _E(holder, f"{{{ns}}}DateTimeString", format="102")
     stamp.text = value.strftime("%Y%m%d")

@@ -108,7 +108,9 @@ class _Lines(Flowable):
         self._lines = list(lines)
         self._style = style
 
-    def wrap(self, available_width: float, available_height: float):
+    def wrap(
+        self, available_width: float, available_height: float
+    ) -> tuple[float, float]:
         self.width = available_width
         self.height = len(self._lines) * self._style.leading
         return self.width, self.height
