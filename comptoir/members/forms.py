@@ -33,11 +33,11 @@ class MemberLoginForm(forms.Form):
 
     error_messages = {
         "invalid_login": _(
-            "Adresse email ou mot de passe incorrect. Vérifiez votre saisie : "
+            "Adresse email ou mot de passe incorrect. Vérifiez votre saisie : "
             "le mot de passe tient compte des majuscules."
         ),
         "locked_out": _(
-            "Trop de tentatives de connexion ont échoué : par sécurité, votre "
+            "Trop de tentatives de connexion ont échoué : par sécurité, votre "
             "compte est bloqué pendant quelques minutes. Réessayez plus tard ou "
             "réinitialisez votre mot de passe."
         ),
@@ -102,5 +102,5 @@ class MemberProfileForm(ClientRecordForm):
         email = self.fields["email"]
         email.disabled = True
         email.help_text = _(
-            "C'est votre identifiant de connexion : pour le changer, contactez le parc."
+            "C'est votre identifiant de connexion : pour le changer, contactez le parc."
         )

@@ -154,7 +154,7 @@ class LoginView(ShopMixin, FormView):
 class LogoutView(ShopMixin, View):
     def post(self, request, org_slug):
         auth_logout(request)
-        messages.success(request, _("Vous êtes déconnecté. À bientôt !"))
+        messages.success(request, _("Vous êtes déconnecté. À bientôt !"))
         return redirect("shop:home", org_slug=org_slug)
 
 
@@ -233,7 +233,7 @@ class ProfileView(MemberMixin, FormView):
     def form_invalid(self, form):
         messages.error(
             self.request,
-            _("Votre profil n'a pas été enregistré : corrigez les erreurs."),
+            _("Votre profil n'a pas été enregistré : corrigez les erreurs."),
         )
         return super().form_invalid(form)
 
@@ -363,7 +363,7 @@ class PasswordSetView(PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(
-            self.request, _("Votre mot de passe est enregistré. Bienvenue !")
+            self.request, _("Votre mot de passe est enregistré. Bienvenue !")
         )
         return response
 

@@ -173,19 +173,19 @@ class PricedCart:
         if len(self.parks) > 1:
             found.append(
                 _(
-                    "Votre panier contient des produits de plusieurs parcs : "
+                    "Votre panier contient des produits de plusieurs parcs : "
                     "commandez-les séparément."
                 )
             )
         for line in self.lines:
             if line.is_booking and line.booking_start is None:
                 found.append(
-                    _("Choisissez une date et un créneau pour « %(name)s ».")
+                    _("Choisissez une date et un créneau pour « %(name)s ».")
                     % {"name": line.product.name}
                 )
             elif line.is_booking and line.booking_start <= now:
                 found.append(
-                    _("Le créneau choisi pour « %(name)s » est passé.")
+                    _("Le créneau choisi pour « %(name)s » est passé.")
                     % {"name": line.product.name}
                 )
         return found

@@ -64,7 +64,7 @@ class BookingSlotForm(forms.Form):
         start = slot_start(day, dt.time.fromisoformat(time), self.time_zone)
         if start <= timezone.now():
             raise forms.ValidationError(
-                _("Ce créneau est déjà passé : choisissez-en un autre.")
+                _("Ce créneau est déjà passé : choisissez-en un autre.")
             )
         cleaned["start"] = start
         return cleaned

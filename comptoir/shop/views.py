@@ -139,7 +139,7 @@ class CartAddView(ShopMixin, View):
         )
         messages.success(
             request,
-            _("« %(name)s » a été ajouté à votre panier.")
+            _("« %(name)s » a été ajouté à votre panier.")
             % {"name": offer.product.name},
         )
         if offer.product.kind == ProductKind.BOOKING:
@@ -245,7 +245,7 @@ class CheckoutView(ShopMixin, TemplateView):
         messages.success(
             request,
             _(
-                "Vos données d'entreprise sont enregistrées : votre facture sera "
+                "Vos données d'entreprise sont enregistrées : votre facture sera "
                 "émise automatiquement après le paiement."
             ),
         )

@@ -28,7 +28,7 @@ def test_the_invitation_sets_the_password_and_opens_the_member_space(
     http = HttpClient()
     form = http.get(link, follow=True)
     page = text(form)
-    assert "Bienvenue ! Choisissez votre mot de passe" in page
+    assert "Bienvenue ! Choisissez votre mot de passe" in page
     assert invited.email in page
     response = http.post(
         form.redirect_chain[-1][0],

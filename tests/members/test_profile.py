@@ -44,7 +44,7 @@ def test_missing_fields_are_named(organization, park, group):
     )
     page = text(signed_in(client.user).get(members(organization, "profile")))
     assert "Vos factures ne peuvent pas encore être émises automatiquement." in page
-    assert "Champs manquants : Raison sociale, Adresse, Code postal." in page
+    assert "Champs manquants : Raison sociale, Adresse, Code postal." in page
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_adding_a_booking_asks_for_the_slot(organization, products, as_member):
     response = add_to_cart(as_member, organization, products["laser"])
     assert response["Location"] == shop(organization, "cart")
     page = as_member.get(shop(organization, "cart")).content.decode()
-    assert "Choisissez une date et un créneau pour « Laser game »." in page
+    assert "Choisissez une date et un créneau pour « Laser game »." in page
     assert 'name="slot-' in page
 
 
