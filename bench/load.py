@@ -1,0 +1,202 @@
+"""Peak-sales load on the production stack: paid checkouts per second.
+
+    .venv/bin/python bench/load.py [--duration 30] [--users 40] [--web-workers 4]
+
+Starts PostgreSQL (database `comptoir_bench`, recreated), gunicorn with
+production settings on 127.0.0.1:8100 and, in the same configuration,
+measures:
+
+1. the ceiling of this machine: a trivial Django view (`/healthz`) under wrk;
+2. paid checkouts per second with online invoicing on (locust, headless);
+3. the same with the group's switch off (other members, same server);
+4. the PDF worker, measured apart: two `db_worker`s started after the load
+   render every queued invoice; invoices per second until none is left;
+5. the invariants: every paid sale with exactly one invoice or one open
+   alert, continuous series, every PDF rendered, the chain intact.
+
+Prints the figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack import ROOT, Stack  # noqa: E402
+
+
+def run_wrk(url: str, seconds: int) -> float:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products: str):
+    out_dir = stack.var / "locust"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sessions = stack.var / f"sessions-{prefix}.txt"
+    stack.manage(
+        "shell",
+        "-c",
+        f"from bench.fixtures import make_sessions; make_sessions('{prefix}', '{sessions}')",
+    )
+    env = {**stack.env(), "BENCH_SESSIONS": str(sessions), "BENCH_PRODUCTS": products}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            stack.base_url,
+            "--csv",
+            str(out_dir / prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "5",
+        ],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rows = {
+        row["Name"]: row
+        for row in csv.DictReader(open(out_dir / f"{prefix}_stats.csv"))
+    }
+    return rows, cpu / seconds
+
+
+def describe(rows: dict, name: str) -> str:
+    row = rows[name]
+    return (
+        f"{float(row['Requests/s']):7.1f}/s  p50 {row['50%']:>4} ms  "
+        f"p95 {row['95%']:>4} ms  p99 {row['99%']:>4} ms  "
+        f"errors {row['Failure Count']}/{row['Request Count']}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--render-workers", type=int, default=2)
+    args = parser.parse_args()
+
+    stack = Stack(database="comptoir_bench", web_workers=args.web_workers)
+    print(f"Setting up comptoir_bench ({args.users} members per run)…", flush=True)
+    stack.create_database()
+    members = max(args.users * 2, 50)
+    stack.manage(
+        "shell",
+        "-c",
+        "from bench.fixtures import make_members; "
+        f"make_members({members}, group_name='Bench CE', online_invoices=True, prefix='on'); "
+        f"make_members({members}, group_name='Bench sans factures', online_invoices=False, prefix='off')",
+    )
+    products = (
+        stack.manage(
+            "shell",
+            "-c",
+            "from comptoir.catalog.models import Product; "
+            "print(','.join(str(p.pk) for p in Product.objects.filter("
+            "park__public_code='QW-TRY', name__in=['Entrée Jump 1h', 'Formule goûter', "
+            "'Chaussettes antidérapantes']).order_by('pk')))",
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    try:
+        stack.start_web()
+        ceiling = run_wrk(stack.base_url + "/healthz", 10)
+        on, cpu_on = run_locust(
+            stack,
+            prefix="on",
+            users=args.users,
+            seconds=args.duration,
+            products=products,
+        )
+        off, cpu_off = run_locust(
+            stack,
+            prefix="off",
+            users=args.users,
+            seconds=args.duration,
+            products=products,
+        )
+    finally:
+        stack.kill("web")
+
+    unrendered = int(
+        stack.manage(
+            "shell",
+            "-c",
+            "from comptoir.invoicing.models import Invoice; "
+            "print(Invoice.objects.filter(rendered_at__isnull=True).count())",
+        ).stdout.split()[-1]
+    )
+    started = time.perf_counter()
+    workers = [
+        stack.start_task_worker(f"render{i}", "--batch", "--no-startup-delay")
+        for i in range(args.render_workers)
+    ]
+    for worker in workers:
+        worker.wait(timeout=1800)
+    render_seconds = time.perf_counter() - started
+
+    checks = stack.manage("check_invariants", check=False)
+    rate_on = float(on["paid_checkout"]["Requests/s"])
+    rate_off = float(off["paid_checkout"]["Requests/s"])
+    print()
+    print(
+        f"machine: {os.cpu_count()} cores; gunicorn {args.web_workers} sync workers; "
+        f"PostgreSQL; {args.users} concurrent members; {args.duration} s per run"
+    )
+    print(f"trivial view (/healthz, wrk)      {ceiling:8.0f} req/s")
+    print(f"paid checkouts, invoicing on      {describe(on, 'paid_checkout')}")
+    print(f"    checkout request              {describe(on, 'checkout')}")
+    print(f"    signed notification           {describe(on, 'notification')}")
+    print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
+    print(
+        f"checkouts / trivial view          {100 * rate_on / ceiling:5.1f} %  (goal ≥ 5 %)"
+    )
+    print(
+        f"cost of online invoicing          {100 * (1 - rate_on / rate_off):5.1f} %  (goal < 10 %)"
+    )
+    print(f"load generator CPU (locust)       {100 * cpu_on:5.0f} % of one core")
+    print(
+        f"PDF worker ({args.render_workers} processes)          "
+        f"{unrendered} documents in {render_seconds:.1f} s = "
+        f"{unrendered / render_seconds:6.1f} invoices/s  (goal ≥ 40/s)"
+    )
+    print(f"invariants: {checks.stdout.strip()} {checks.stderr.strip()}")
+    stack.drop_database()
+    return checks.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
