@@ -274,7 +274,12 @@ class CounterSaleForm(forms.Form):
                 min_value=0,
                 max_value=999,
                 widget=forms.NumberInput(
-                    attrs={"min": 0, "max": 999, "inputmode": "numeric"}
+                    attrs={
+                        "min": 0,
+                        "max": 999,
+                        "inputmode": "numeric",
+                        "placeholder": "0",
+                    }
                 ),
             )
 

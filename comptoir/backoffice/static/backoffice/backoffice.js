@@ -20,3 +20,36 @@
     }
   });
 })();
+
+/* form[data-counter]: the basket total while quantities are typed (the
+   "Calculer le total" button gives the same figure from the server). */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-counter]");
+    var total = document.querySelector("[data-live-total]");
+    var empty = document.querySelector("[data-live-empty]");
+    var pay = document.querySelector("[data-live-pay]");
+    if (!form) { return; }
+    var money = new Intl.NumberFormat(document.documentElement.lang || "fr", {
+      style: "currency", currency: "EUR"
+    });
+    function update() {
+      var cents = 0;
+      form.querySelectorAll("[data-price]").forEach(function (product) {
+        var input = product.querySelector("input");
+        var quantity = parseInt(input && input.value, 10) || 0;
+        var price = Math.round(parseFloat(product.getAttribute("data-price")) * 100);
+        if (quantity > 0 && price >= 0) { cents += quantity * price; }
+      });
+      if (total) {
+        total.hidden = cents === 0;
+        total.textContent = money.format(cents / 100);
+      }
+      if (empty) { empty.hidden = cents !== 0; }
+      if (pay) { pay.textContent = cents ? money.format(cents / 100) : ""; }
+    }
+    form.addEventListener("input", update);
+    update();
+  });
+})();
