@@ -7,7 +7,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from comptoir.sales.models import Channel, Sale, SaleStatus
-from tests.shop.fixtures import add_to_cart, shop, start_payment
+from tests import factories
+from tests.shop.fixtures import add_to_cart, shop, start_payment, text
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,17 @@ def test_the_simulated_payment_page_shows_merchant_and_amount(
 def test_a_forged_payment_page_token_is_a_404(organization, park, as_member):
     response = as_member.get(shop(organization, "simulator", token="forged:token"))
     assert response.status_code == 404
+
+
+def test_products_of_two_parks_are_ordered_separately(
+    organization, park, products, as_member
+):
+    second_park = factories.park(organization)
+    karting = factories.products(second_park)["ticket"]
+    add_to_cart(as_member, organization, products["ticket"])
+    add_to_cart(as_member, organization, karting)
+    page = text(as_member.get(shop(organization, "cart")))
+    assert "plusieurs parcs\u00a0: commandez-les séparément" in page
+    response = as_member.post(shop(organization, "checkout"), {"action": "pay"})
+    assert response["Location"] == shop(organization, "cart")
+    assert not Sale.objects.exists()
