@@ -10,15 +10,15 @@ checkout request and the notification.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import os
+import sys
 import time
 import uuid
 
 from locust import FastHttpUser, events, task
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench.psp import notification, session_of  # noqa: E402
 
 SECRET = os.environ["PAYMENT_SIMULATOR_SECRET"].encode()
 PRODUCTS = [int(p) for p in os.environ["BENCH_PRODUCTS"].split(",")]
@@ -46,13 +46,6 @@ def _cookie(name: str, value: str):
         None,
         {},
     )
-
-
-def _session_of(location: str) -> dict:
-    """Read the (signed, not encrypted) payment session from the page address."""
-    token = location.rstrip("/").split("/")[-1]
-    payload = token.split(":")[0]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
 class Member(FastHttpUser):
@@ -92,25 +85,17 @@ class Member(FastHttpUser):
             if response.status_code != 302 or "paiement-simule" not in location:
                 response.failure(f"checkout answered {response.status_code} {location}")
                 return
-        session = _session_of(location)
-        body = json.dumps(
-            {
-                "transaction_id": f"bench_{uuid.uuid4().hex}",
-                "sale": session["sale"],
-                "amount": session["amount"],
-                "currency": "EUR",
-                "status": "paid",
-            },
-            sort_keys=True,
-        ).encode()
-        signature = hmac.new(SECRET, body, hashlib.sha256).hexdigest()
+        session = session_of(location)
+        body, headers = notification(
+            secret=SECRET,
+            sale=session["sale"],
+            amount=session["amount"],
+            transaction_id=f"bench_{uuid.uuid4().hex}",
+        )
         with self.client.post(
             "/try/paiement/notification/simulator/",
             data=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-Simulator-Signature": signature,
-            },
+            headers=headers,
             name="notification",
             catch_response=True,
         ) as response:

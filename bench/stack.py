@@ -144,27 +144,33 @@ class Stack:
         self.manage("collectstatic", "--noinput", "-v0")
         self.manage("load_demo")
 
-    def start_web(self) -> None:
-        log = open(self.var / "gunicorn.log", "ab")
-        self.processes["web"] = subprocess.Popen(
-            [
-                str(Path(PY).parent / "gunicorn"),
-                "comptoir.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.web_workers),
-                "--backlog",
-                "2048",
-                "--graceful-timeout",
-                "5",
-            ],
+    def _spawn(self, argv: list[str], log) -> subprocess.Popen:
+        return subprocess.Popen(
+            argv,
             cwd=ROOT,
             env=self.env(),
             stdout=log,
             stderr=log,
             start_new_session=True,
         )
+
+    def start_web(self) -> None:
+        with open(self.var / "gunicorn.log", "ab") as log:
+            self.processes["web"] = self._spawn(
+                [
+                    str(Path(PY).parent / "gunicorn"),
+                    "comptoir.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.web_workers),
+                    "--backlog",
+                    "2048",
+                    "--graceful-timeout",
+                    "5",
+                ],
+                log,
+            )
         wait_for(self.healthy, timeout=30, what="gunicorn")
 
     def healthy(self) -> bool:
@@ -179,15 +185,19 @@ class Stack:
         )
 
     def start_task_worker(self, name: str = "tasks", *args: str) -> subprocess.Popen:
-        log = open(self.var / f"{name}.log", "ab")
-        proc = subprocess.Popen(
-            [PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", *args],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
+        with open(self.var / f"{name}.log", "ab") as log:
+            proc = self._spawn(
+                [
+                    PY,
+                    "manage.py",
+                    "db_worker",
+                    "--no-reload",
+                    "--interval",
+                    "0.2",
+                    *args,
+                ],
+                log,
+            )
         self.processes[name] = proc
         return proc
 
