@@ -102,7 +102,7 @@ def test_member_pages_send_visitors_to_the_login(organization, park):
         assert response["Location"].startswith(members(organization, "login"))
 
 
-def test_passwords_are_hashed_with_argon2_outside_tests(settings):
+def test_passwords_are_hashed_with_argon2_outside_tests():
     from comptoir.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
