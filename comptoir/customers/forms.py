@@ -46,6 +46,23 @@ class ClientRecordForm(forms.ModelForm):
         model = Client
         fields = CONTACT_FIELDS + COMPANY_FIELDS
 
+    def clean_email(self) -> str:
+        from comptoir.organizations.models import User, UserKind
+
+        email = (self.cleaned_data.get("email") or "").strip()
+        client = self.instance
+        if client.user_id and email and email.lower() != (client.email or "").lower():
+            username = User.username_for(UserKind.MEMBER, client.organization, email)
+            if (
+                User.objects.filter(username=username)
+                .exclude(pk=client.user_id)
+                .exists()
+            ):
+                raise ValidationError(
+                    _("Un autre membre se connecte déjà avec cette adresse email.")
+                )
+        return email
+
     def clean_siret(self) -> str:
         return clean_siret(self.cleaned_data.get("siret", ""))
 

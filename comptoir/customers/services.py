@@ -25,6 +25,8 @@ def save_client_record(*, form, actor, organization) -> Client:
         creating = form.instance.pk is None
         client = form.save(commit=False)
         client.organization = organization
+        if "email" in form.changed_data and client.user_id:
+            _move_login(client)
         client.save()
         form.save_m2m()
         audit.record(
@@ -35,6 +37,21 @@ def save_client_record(*, form, actor, organization) -> Client:
             data={"fields": sorted(form.changed_data)},
         )
     return client
+
+
+class LoginTaken(ValueError):
+    """Another member of the organization already logs in with this email."""
+
+
+def _move_login(client: Client) -> None:
+    """The member logs in with its email: keep its account in step."""
+    user = client.user
+    username = User.username_for(UserKind.MEMBER, client.organization, client.email)
+    if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+        raise LoginTaken("Un autre membre se connecte déjà avec cette adresse email.")
+    user.email = client.email
+    user.username = username
+    user.save(update_fields=["email", "username"])
 
 
 def set_online_invoices(*, group: CustomerGroup, enabled: bool, actor) -> None:

@@ -1,0 +1,38 @@
+"""Changing a member's email moves its login with it."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+
+from comptoir.customers.forms import ClientRecordForm
+from comptoir.customers.services import save_client_record
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(client, **changes):
+    data = {f: getattr(client, f) for f in ClientRecordForm.Meta.fields}
+    data.update(changes)
+    return ClientRecordForm(data, instance=client)
+
+
+def test_new_email_becomes_the_login(member, manager, organization):
+    form = _form(member, email="nouvelle@example.com")
+    assert form.is_valid(), form.errors
+    save_client_record(form=form, actor=manager, organization=organization)
+    user = authenticate(
+        RequestFactory().post("/"),
+        email="nouvelle@example.com",
+        password=factories.PASSWORD,
+        organization=organization,
+        kind="member",
+    )
+    assert user is not None and user.pk == member.user_id
+
+
+def test_email_of_another_member_is_refused_with_a_message(member, park, group):
+    other = factories.client(park, groups=[group], with_account=True)
+    form = _form(member, email=other.email)
+    assert not form.is_valid()
+    assert "Un autre membre" in form.errors["email"][0]
