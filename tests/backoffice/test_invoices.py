@@ -152,11 +152,19 @@ def test_exports_neutralise_formula_injection(as_manager, park, group, products)
 
 def test_one_zip_holds_every_pdf_of_the_period(as_manager, documents):
     response = as_manager.get(reverse("backoffice:invoices_zip"))
+    assert response["Content-Disposition"].endswith('.zip"')
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    response.close()
     names = sorted(archive.namelist())
     numbers = sorted(Invoice.objects.values_list("number", flat=True))
     assert len(names) == 3
     assert sorted(n.split("/")[1][:-4] for n in names) == numbers
     assert any(n.startswith("avoirs/AV-") for n in names)
     assert all(archive.read(n).startswith(b"%PDF") for n in names)
+
+
+def test_invalid_filters_export_nothing_rather_than_everything(as_manager, documents):
+    params = {"start": "2030-01-02", "end": "2030-01-01"}
+    page = as_manager.get(INVOICES, params)
+    assert "La fin de la période précède son début." in page.content.decode()
+    assert page.context["totals"]["incl"] == Decimal("0.00")
+    assert csv_rows(as_manager, **params) == []

@@ -7,7 +7,7 @@ import zipfile
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -42,8 +42,12 @@ class FilteredDocumentsMixin(ManagerRequiredMixin):
         )
 
     def documents(self, form: DocumentFilterForm):
-        data = form.cleaned_data if form.is_valid() else {}
-        return filter_documents(self.organization.pk, data)
+        """The filtered documents; none while the filters are invalid, so an
+        export never silently covers more than what was asked for."""
+        documents = filter_documents(
+            self.organization.pk, form.cleaned_data if form.is_valid() else {}
+        )
+        return documents.none() if form.is_bound and not form.is_valid() else documents
 
     def file_stem(self, form: DocumentFilterForm, prefix: str) -> str:
         data = form.cleaned_data if form.is_valid() else {}
@@ -127,12 +131,25 @@ class DocumentZipView(FilteredDocumentsMixin, View):
                 folder = _("avoirs") if document.is_credit_note else _("factures")
                 zf.writestr(f"{folder}/{document.filename}", pdf_bytes(document))
         archive.seek(0)
-        return FileResponse(
-            archive,
-            as_attachment=True,
-            filename=self.file_stem(form, "factures") + ".zip",
-            content_type="application/zip",
+        response = StreamingHttpResponse(
+            _ReadAndClose(archive), content_type="application/zip"
         )
+        name = self.file_stem(form, "factures")
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+        return response
+
+
+class _ReadAndClose:
+    """A temporary file streamed in chunks, closed with the response."""
+
+    def __init__(self, file, size: int = 64 * 1024):
+        self.file, self.size = file, size
+
+    def __iter__(self):
+        return iter(lambda: self.file.read(self.size), b"")
+
+    def close(self) -> None:
+        self.file.close()
 
 
 class MissingInvoicesView(ManagerRequiredMixin, TemplateView):
