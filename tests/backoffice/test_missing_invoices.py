@@ -1,4 +1,4 @@
-""" "Générer les factures manquantes": issue what can be, report the rest."""
+"""Generate the missing invoices: issue what can be, report the rest."""
 
 import pytest
 from django.urls import reverse

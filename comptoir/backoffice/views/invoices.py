@@ -17,12 +17,10 @@ from django.views.generic import TemplateView
 
 from comptoir.customers.selectors import missing_invoice_fields
 from comptoir.invoicing.exports import csv_lines, export_rows, xlsx_bytes
-from comptoir.invoicing.services.bulk import (
-    issue_missing_invoices,
-    sales_missing_invoice,
-)
+from comptoir.invoicing.services.bulk import sales_missing_invoice
 from comptoir.invoicing.services.documents import pdf_bytes
 
+from .. import runs
 from ..forms import DocumentFilterForm
 from ..mixins import ManagerRequiredMixin
 from ..queries import document_totals, filter_documents
@@ -153,12 +151,11 @@ class _ReadAndClose:
 
 
 class MissingInvoicesView(ManagerRequiredMixin, TemplateView):
-    """ "Générer les factures manquantes", processed in batches of BATCH_SIZE.
+    """Issue the missing invoices in batches of BATCH_SIZE, showing progress.
 
-    The run's report lives in the session; each POST processes one batch
-    and redirects here, where the page shows the progress and (with the
-    small static script) submits the next batch by itself, or offers a
-    "Continuer" button without JavaScript.
+    Each POST processes one batch and redirects here; the page shows the
+    progress and, with the small static script, submits the next batch by
+    itself (without JavaScript, a "Continuer" button does it).
     """
 
     template_name = "backoffice/invoices/missing.html"
@@ -173,25 +170,18 @@ class MissingInvoicesView(ManagerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         run = self.run()
-        candidates = sales_missing_invoice(self.organization.pk).select_related(
-            "client", "park"
-        )
         context["run"] = run
         if run:
-            processed = run["issued_count"] + len(run["not_issued"])
-            total = max(run["total"], processed + run["remaining"], 1)
-            context.update(
-                processed=processed,
-                total=total,
-                percent=round(100 * processed / total),
-            )
+            context.update(runs.progress(run))
         else:
-            preview = list(candidates[:50])
+            candidates = sales_missing_invoice(self.organization.pk).select_related(
+                "client", "park"
+            )
             context.update(
                 candidate_count=candidates.count(),
                 preview=[
                     (sale, missing_invoice_fields(sale.client, sale.park))
-                    for sale in preview
+                    for sale in candidates[:50]
                 ],
             )
         return context
@@ -203,48 +193,11 @@ class MissingInvoicesView(ManagerRequiredMixin, TemplateView):
             request.session.pop(RUN_KEY, None)
             return redirect("backoffice:missing_invoices")
         if action == "start" or run is None:
-            run = {
-                "organization": self.organization.pk,
-                "total": sales_missing_invoice(self.organization.pk).count(),
-                "issued_count": 0,
-                "issued": [],
-                "not_issued": [],
-                "remaining": 0,
-                "done": False,
-            }
-        if not run["done"]:
-            report = issue_missing_invoices(
-                organization=self.organization,
-                actor=request.user,
-                limit=BATCH_SIZE,
-                skip_sale_ids=[item["sale_id"] for item in run["not_issued"]],
-            )
-            run["issued_count"] += len(report.issued)
-            run["issued"] = (
-                run["issued"]
-                + [
-                    {
-                        "sale": i.sale_number,
-                        "client": i.client_name,
-                        "numbers": i.invoice_numbers,
-                    }
-                    for i in report.issued
-                ]
-            )[-200:]
-            run["not_issued"] += [
-                {
-                    "sale_id": n.sale_id,
-                    "sale": n.sale_number,
-                    "client_id": n.client_id,
-                    "client": n.client_name,
-                    "missing": n.missing,
-                    "reason": n.reason,
-                }
-                for n in report.not_issued
-            ]
-            run["remaining"] = report.remaining
-            run["done"] = report.remaining == 0 or not (
-                report.issued or report.not_issued
-            )
-        request.session[RUN_KEY] = run
+            run = runs.new_run(self.organization)
+        request.session[RUN_KEY] = runs.advance(
+            run,
+            organization=self.organization,
+            actor=request.user,
+            batch_size=BATCH_SIZE,
+        )
         return redirect("backoffice:missing_invoices")

@@ -70,7 +70,7 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
 
 
 class SaleIssueInvoiceView(StaffRequiredMixin, View):
-    """ "Générer la facture": refused with the missing fields when incomplete."""
+    """Issue the sale's invoice by hand; refused with the missing fields."""
 
     def post(self, request, public_id):
         sale = sale_for(self.organization, public_id)
