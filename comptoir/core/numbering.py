@@ -11,11 +11,15 @@ def lock_counter(*, park_id: int, key: str) -> Counter:
     """Lock (creating if needed) the counter row of a series until commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A number must be taken inside a transaction.")
+    counter = Counter.objects.select_for_update().filter(park_id=park_id, key=key)
+    found = counter.first()
+    if found is not None:
+        return found
     # ON CONFLICT DO NOTHING: two first issuers of a series don't collide.
     Counter.objects.bulk_create(
         [Counter(park_id=park_id, key=key)], ignore_conflicts=True
     )
-    return Counter.objects.select_for_update().get(park_id=park_id, key=key)
+    return counter.get()
 
 
 def take_next(counter: Counter) -> int:

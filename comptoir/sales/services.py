@@ -113,7 +113,7 @@ def _assign_number(sale: Sale, paid_at: dt.datetime) -> None:
 def _create_entitlements(sale: Sale) -> None:
     """Tickets, bookings and gift vouchers the sale paid for."""
     tickets, bookings, vouchers = [], [], []
-    for line in sale.lines.select_related("product"):
+    for line in sale.lines.all():
         if line.product_kind == ProductKind.TICKET:
             tickets += [
                 Ticket(
@@ -184,6 +184,7 @@ def record_payment(
         sale = (
             Sale.objects.select_for_update(of=("self",))
             .select_related("park", "client", "organization")
+            .prefetch_related("lines__product")
             .get(pk=sale.pk)
         )
         existing = Payment.objects.filter(

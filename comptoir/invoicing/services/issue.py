@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
@@ -46,6 +47,25 @@ def active_invoices(sale: Sale):
     )
 
 
+def _existing_invoices(sale: Sale) -> tuple[set[str], dict[str, int]]:
+    """Scopes already covered by an active invoice, and invoices per scope."""
+    cancelled = Invoice.objects.filter(
+        credited_invoice=OuterRef("pk"), is_full_credit=True
+    )
+    rows = (
+        Invoice.objects.filter(sale=sale, kind=DocumentKind.INVOICE)
+        .annotate(cancelled=Exists(cancelled))
+        .values_list("scope", "cancelled")
+    )
+    covered: set[str] = set()
+    issued: dict[str, int] = {}
+    for scope, is_cancelled in rows:
+        issued[scope] = issued.get(scope, 0) + 1
+        if not is_cancelled:
+            covered.add(scope)
+    return covered, issued
+
+
 def create_document(
     *,
     kind: str,
@@ -60,6 +80,7 @@ def create_document(
     reason: str = "",
     generation: int = 1,
     excl_by_rate: dict | None = None,
+    render: bool = True,
 ) -> Invoice:
     """Take the next number of the series and freeze one document.
 
@@ -151,9 +172,10 @@ def create_document(
     )
     counter.last_hash = digest
     counter.save(update_fields=["last_hash"])
-    from ..tasks import render_document_task
+    if render:
+        from ..tasks import enqueue_with_documents, render_document_task
 
-    transaction.on_commit(lambda: render_document_task.enqueue(invoice_id=document.pk))
+        enqueue_with_documents(render_document_task, invoice_id=document.pk)
     return document
 
 
@@ -201,77 +223,83 @@ def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
             .select_related("park", "client", "organization")
             .get(pk=sale.pk)
         )
-        if sale.status != SaleStatus.PAID:
-            raise NotInvoiceable("Seule une vente payée peut être facturée.")
-        if sale.client is None:
-            raise NotInvoiceable(
-                "Cette vente n'a pas de client : associez un client pour la facturer."
-            )
-        missing = missing_invoice_fields(sale.client, sale.park)
-        if missing:
-            raise IncompleteClientRecord(client=sale.client, missing=missing)
-        parts = invoiceable_lines(sale)
-        covered = set(active_invoices(sale).values_list("scope", flat=True))
-        to_issue = [s for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE) if s in parts]
-        to_issue = [s for s in to_issue if s not in covered]
-        if not to_issue:
-            raise AlreadyInvoiced("Cette vente est déjà facturée.")
-        invoices = []
-        for scope in to_issue:
-            lines = parts[scope]
-            amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
-            generation = (
-                Invoice.objects.filter(
-                    sale=sale, scope=scope, kind=DocumentKind.INVOICE
-                ).count()
-                + 1
-            )
-            invoices.append(
-                create_document(
-                    kind=DocumentKind.INVOICE,
-                    sale=sale,
-                    client=sale.client,
-                    scope=scope,
-                    lines=lines,
-                    payments=_share_of_payments(sale, amount),
-                    issued_by=issued_by,
-                    generation=generation,
-                )
-            )
-        how = (
-            "Facture générée automatiquement"
-            if issued_by is None
-            else "Facture générée manuellement"
+        notify = bool(
+            sale.client
+            and sale.client.user_id
+            and is_online_invoice_eligible(sale.client)
         )
-        close_invoice_alerts(
-            sale=sale,
-            closed_by=issued_by,
-            reason=f"{how} : {', '.join(i.number for i in invoices)}",
-        )
-        for invoice in invoices:
-            audit.record(
-                invoice,
-                "invoicing.invoice.issued",
-                actor=issued_by,
-                organization=sale.organization,
-                data={"number": invoice.number, "sale": sale.number},
-            )
-        from ..tasks import send_invoice_mail_task
+        return _issue_locked(sale, issued_by=issued_by, notify=notify)
 
-        member_invoices = [i.pk for i in invoices]
-        if sale.client.user_id and is_online_invoice_eligible(sale.client):
-            transaction.on_commit(
-                lambda: send_invoice_mail_task.enqueue(invoice_ids=member_invoices)
+
+def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
+    """`issue_invoices` for a sale the caller has locked in its transaction."""
+    if sale.status != SaleStatus.PAID:
+        raise NotInvoiceable("Seule une vente payée peut être facturée.")
+    if sale.client is None:
+        raise NotInvoiceable(
+            "Cette vente n'a pas de client : associez un client pour la facturer."
+        )
+    missing = missing_invoice_fields(sale.client, sale.park)
+    if missing:
+        raise IncompleteClientRecord(client=sale.client, missing=missing)
+    parts = invoiceable_lines(sale)
+    covered, issued = _existing_invoices(sale)
+    to_issue = [
+        s
+        for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE)
+        if s in parts and s not in covered
+    ]
+    if not to_issue:
+        raise AlreadyInvoiced("Cette vente est déjà facturée.")
+    invoices = []
+    for scope in to_issue:
+        lines = parts[scope]
+        amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
+        invoices.append(
+            create_document(
+                kind=DocumentKind.INVOICE,
+                sale=sale,
+                client=sale.client,
+                scope=scope,
+                lines=lines,
+                payments=_share_of_payments(sale, amount),
+                issued_by=issued_by,
+                generation=issued.get(scope, 0) + 1,
+                render=False,
             )
+        )
+    how = (
+        "Facture générée automatiquement"
+        if issued_by is None
+        else "Facture générée manuellement"
+    )
+    close_invoice_alerts(
+        sale=sale,
+        closed_by=issued_by,
+        reason=f"{how} : {', '.join(i.number for i in invoices)}",
+    )
+    for invoice in invoices:
+        audit.record(
+            invoice,
+            "invoicing.invoice.issued",
+            actor=issued_by,
+            organization=sale.organization,
+            data={"number": invoice.number, "sale": sale.number},
+        )
+    from ..tasks import enqueue_with_documents, invoices_issued_task
+
+    enqueue_with_documents(
+        invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
+    )
     return invoices
 
 
 def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
     """The product note's rule, run when an online sale is paid.
 
-    An eligible client's invoice is issued at once, inside a savepoint: if
-    issuing fails for any reason, the sale and its payment still commit and
-    an alert tells the operator why.
+    Called by `record_payment` with the sale locked. An eligible client's
+    invoice is issued at once, inside a savepoint: if issuing fails for any
+    reason, the sale and its payment still commit and an alert says why.
     """
     if sale.channel != Channel.ONLINE or sale.client is None:
         return []
@@ -279,7 +307,7 @@ def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
         return []
     try:
         with transaction.atomic():
-            return issue_invoices(sale=sale, issued_by=None)
+            return _issue_locked(sale, issued_by=None, notify=bool(sale.client.user_id))
     except IncompleteClientRecord as exc:
         raise_invoice_alert(sale=sale, missing=exc.missing)
     except AlreadyInvoiced:
