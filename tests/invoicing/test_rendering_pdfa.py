@@ -199,6 +199,7 @@ def test_file_is_one_clean_revision_with_an_id(documents):
         pdf = pikepdf.open(io.BytesIO(data))
         assert len(pdf.trailer.ID) == 2
         assert "/Encrypt" not in pdf.trailer
+        assert str(pdf.Root.Lang) == "fr-FR"
 
 
 def test_logo_is_drawn_in_rgb_even_from_a_cmyk_jpeg(documents):

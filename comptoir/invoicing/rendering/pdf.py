@@ -11,6 +11,7 @@ import functools
 import io
 import logging
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -99,8 +100,8 @@ def _e(text: str) -> str:
 class _Lines(Flowable):
     """Lines that need no wrapping, drawn as they are.
 
-    A Paragraph parses markup and breaks lines, which costs more than the
-    rest of a one-page invoice; most blocks here are short lines that fit.
+    A Paragraph parses markup and breaks lines on every wrap; most blocks
+    here are short lines that fit, and drawing them directly is cheaper.
     """
 
     def __init__(self, lines: Sequence[str], style: ParagraphStyle) -> None:
@@ -342,7 +343,7 @@ _HEAD_ROW: list[tuple[Any, ...]] = [
 ]
 
 
-def _rate_text(rate: Any) -> str:
+def _rate_text(rate: Decimal | None) -> str:
     return "—" if rate is None else fmt.rate(rate)
 
 
