@@ -10,6 +10,13 @@ from comptoir.customers.models import Client
 from .models import GroupPrice, Product
 
 
+def products_of(organization_id: int):
+    """The organization's products, for staff screens."""
+    return Product.objects.filter(organization_id=organization_id).select_related(
+        "park"
+    )
+
+
 @dataclass(frozen=True)
 class Offer:
     product: Product

@@ -98,6 +98,17 @@ def ensure_member_account(*, client: Client) -> User:
         return client.user
     if not client.email:
         raise ValueError("Le client n'a pas d'adresse email.")
+    username = User.username_for(UserKind.MEMBER, client.organization, client.email)
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        if Client.objects.filter(user=existing).exclude(pk=client.pk).exists():
+            raise LoginTaken(
+                "Un autre client se connecte déjà avec cette adresse email."
+            )
+        # An account left without its client: link it back.
+        client.user = existing
+        client.save(update_fields=["user"])
+        return existing
     with transaction.atomic():
         user = User.objects.create_user(
             username=User.username_for(

@@ -216,8 +216,11 @@ def record_payment(
                     else None,
                 )
         except IntegrityError:
-            existing = Payment.objects.get(provider=provider, reference=reference)
-            return PaymentOutcome(sale, existing, False, [])
+            # A concurrent confirmation with the same reference won the race.
+            existing = Payment.objects.select_related("sale").get(
+                provider=provider, reference=reference
+            )
+            return PaymentOutcome(existing.sale, existing, False, [])
         _assign_number(sale, received_at)
         sale.status = SaleStatus.PAID
         sale.paid_at = received_at
@@ -268,6 +271,10 @@ def record_counter_sale(
             method=method,
             recorded_by=cashier,
         )
+        if not outcome.created:
+            # A double submit raced past the check above: drop this basket.
+            transaction.set_rollback(True)
+            return outcome.sale
         audit.record(
             outcome.sale,
             "sales.counter_sale.recorded",

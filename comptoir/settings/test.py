@@ -15,3 +15,6 @@ STORAGES = {
     },
 }
 AXES_ENABLED = True
+
+# Tests run without collectstatic: serve static files from the apps.
+WHITENOISE_AUTOREFRESH = True

@@ -36,3 +36,24 @@ def test_email_of_another_member_is_refused_with_a_message(member, park, group):
     form = _form(member, email=other.email)
     assert not form.is_valid()
     assert "Un autre membre" in form.errors["email"][0]
+
+
+def test_inviting_a_client_whose_email_is_another_members_login_is_refused(
+    member, park
+):
+    from comptoir.customers.services import LoginTaken, ensure_member_account
+
+    twin = factories.client(park, email=member.email)
+    with pytest.raises(LoginTaken):
+        ensure_member_account(client=twin)
+    twin.refresh_from_db()
+    assert twin.user_id is None
+
+
+def test_an_orphan_account_with_the_clients_email_is_linked_back(member, park):
+    from comptoir.customers.services import ensure_member_account
+
+    user = member.user
+    member.user = None
+    member.save(update_fields=["user"])
+    assert ensure_member_account(client=member).pk == user.pk

@@ -97,3 +97,34 @@ def test_retried_counter_submit_with_the_same_reference_makes_one_sale(
     )
     assert record_counter_sale(**kwargs).pk == record_counter_sale(**kwargs).pk
     assert park.sales.count() == 1
+
+
+def test_a_reference_already_used_by_another_sale_is_refused(park, products, cashier):
+    from comptoir.sales.models import Channel, Sale, SaleStatus
+    from comptoir.sales.services import PaymentMismatch, create_sale, record_payment
+
+    record_counter_sale(
+        park=park,
+        client=None,
+        items=factories.basket(products, ("socks", 1)),
+        method="cash",
+        cashier=cashier,
+        reference="form-9",
+    )
+    late = create_sale(
+        park=park,
+        client=None,
+        channel=Channel.COUNTER,
+        items=factories.basket(products, ("socks", 1)),
+    )
+    with pytest.raises(PaymentMismatch):
+        record_payment(
+            sale=late,
+            provider="counter",
+            reference="form-9",
+            amount=late.total_incl,
+            method="cash",
+        )
+    late.refresh_from_db()
+    assert late.status == SaleStatus.PENDING
+    assert Sale.objects.filter(status=SaleStatus.PAID).count() == 1

@@ -16,7 +16,11 @@ from comptoir.customers.selectors import (
     missing_invoice_fields,
     required_invoice_fields,
 )
-from comptoir.customers.services import invite_member, save_client_record
+from comptoir.customers.services import (
+    LoginTaken,
+    invite_member,
+    save_client_record,
+)
 
 from ..forms import BackofficeClientForm, ClientFilterForm
 from ..history import entries
@@ -172,11 +176,15 @@ class ClientInviteView(StaffRequiredMixin, View):
                 _("Ajoutez d'abord l'adresse email du client pour l'inviter."),
             )
         else:
-            invite_member(
-                client=client,
-                actor=request.user,
-                base_url=request.build_absolute_uri("/"),
-            )
+            try:
+                invite_member(
+                    client=client,
+                    actor=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except LoginTaken as exc:
+                messages.error(request, str(exc))
+                return redirect("backoffice:client", pk=client.pk)
             messages.success(
                 request,
                 _("Invitation à l'espace membre envoyée à %(email)s.")
