@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
 from comptoir.invoicing.rendering import formatting, render_document
+from comptoir.invoicing.rendering.facturx import build_cii_xml
 from comptoir.invoicing.rendering.fonts import REGULAR
 
 VOUCHER = [("Bon cadeau multi-usages", "1", "150.00", None, "voucher")]
@@ -90,6 +91,16 @@ def test_invoice_prints_the_mandatory_b2b_and_2026_mentions(invoice_snapshot):
         assert expected in text, expected
     assert "Option pour le paiement de la TVA d'après les débits" not in text
     assert "256 ter" not in text
+
+
+def test_discount_is_not_repeated_when_the_payment_terms_state_it(make_snapshot):
+    terms = "Paiement comptant. Pas d'escompte pour paiement anticipé."
+    snapshot = make_snapshot(TICKET, seller={"payment_terms": terms})
+    text = text_of(render_document(snapshot))
+    assert f"Conditions de paiement : {terms}" in text
+    assert "Escompte pour paiement anticipé : néant." not in text
+    # The XML keeps its own AAB note, which the French rules require.
+    assert b"<ram:SubjectCode>AAB</ram:SubjectCode>" in build_cii_xml(snapshot)
 
 
 def test_nature_of_the_operation_follows_the_lines(make_snapshot):

@@ -39,6 +39,7 @@ VOUCHER_OUT_OF_SCOPE = (
 class Mention:
     subject: str  # UNTDID 4451 code of the Factur-X note
     text: str
+    printed: bool = True  # False: in the XML only, the PDF says it already
 
 
 def nature_text(doc: Document) -> str:
@@ -81,7 +82,10 @@ def legal_mentions(doc: Document) -> list[Mention]:
     elif doc.seller.flag("vat_on_debits"):
         mentions.append(Mention("TXD", VAT_ON_DEBITS))
     if doc.buyer.flag("professional"):
-        mentions.append(Mention("AAB", NO_DISCOUNT))
+        # Parks often write "pas d'escompte" in their payment terms, printed
+        # just above; the XML still needs its own AAB note.
+        said = "escompte" in payment_terms(doc).casefold()
+        mentions.append(Mention("AAB", NO_DISCOUNT, printed=not said))
         mentions.append(
             Mention("PMD", doc.seller["penalty_text"] or DEFAULT_PENALTY_TEXT)
         )

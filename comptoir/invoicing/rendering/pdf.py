@@ -494,7 +494,9 @@ def _payments(doc: Document) -> list[Flowable]:
 def _legal(doc: Document) -> list[Flowable]:
     flow: list[Flowable] = [_p("CONDITIONS ET MENTIONS LÉGALES", "section")]
     texts = [f"<b>Conditions de paiement :</b> {_e(mentions.payment_terms(doc))}"]
-    texts.extend(_e(mention.text) for mention in mentions.legal_mentions(doc))
+    texts.extend(
+        _e(mention.text) for mention in mentions.legal_mentions(doc) if mention.printed
+    )
     flow.append(_p("<br/>".join(texts), "mention"))
     return flow
 
