@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import alerts, auth, clients, counter, dashboard, groups, invoices, sales
+from .views import (
+    alerts,
+    auth,
+    clients,
+    counter,
+    dashboard,
+    groups,
+    invoices,
+    parks,
+    sales,
+)
 
 app_name = "backoffice"
 
@@ -65,4 +75,6 @@ urlpatterns = [
         invoices.MissingInvoicesView.as_view(),
         name="missing_invoices",
     ),
+    path("parcs/", parks.ParkListView.as_view(), name="parks"),
+    path("parcs/<int:pk>/", parks.ParkDetailView.as_view(), name="park"),
 ]
