@@ -18,4 +18,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=()")
+        if "Content-Disposition" in response.headers:
+            # Invoices and exports hold personal data: a shared counter
+            # computer's browser must not keep a copy.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
