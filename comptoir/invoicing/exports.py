@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,11 +26,14 @@ from django.utils.translation import gettext as _
 from .models import Invoice
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters a worksheet (XML) cannot hold, such as control characters:
+# openpyxl refuses them. They go before the check, so none hides a formula.
+NOT_IN_A_CELL = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def neutralise(value: str) -> str:
     """Make a text cell inert for spreadsheets (formula injection)."""
-    value = str(value)
+    value = NOT_IN_A_CELL.sub("", str(value))
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
