@@ -368,18 +368,72 @@ def bench_weasyprint(args: argparse.Namespace) -> None:
         print(f"  {'ratio WeasyPrint / render_document()':<42} {ratio:7.1f} ×")
 
 
-# bench_issue_and_render(n) — issue and render n invoices through the services
-# (needs the database) — goes here and in SECTIONS.
+def bench_issue_and_render(args: argparse.Namespace) -> None:
+    """Pay, issue and render n invoices in a row through the real services.
+
+    A throw-away database (SQLite in a temporary folder, or the PostgreSQL of
+    DATABASE_URL), test settings: tasks run in-process, so each payment's
+    invoice is numbered, frozen, chained, rendered and stored before the next.
+    """
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="comptoir-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "comptoir.settings.test"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    settings.STORAGES["default"]["OPTIONS"]["location"] = f"{tmp}/media"
+    if connection.vendor == "postgresql":
+        # Never touch a real database: Django's test database beside it.
+        setup_databases(verbosity=0, interactive=False)
+    else:
+        call_command("migrate", verbosity=0)
+    from comptoir.invoicing.models import Invoice
+    from tests import factories
+
+    org = factories.organization("bench")
+    park = factories.park(org, series="BN")
+    group = factories.group(org)
+    member = factories.client(park, groups=[group])
+    products = factories.products(park)
+    items = factories.basket(products, ("ticket", 2), ("snack", 1), ("socks", 3))
+    n = args.invoices
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(n):
+        factories.paid_online_sale(park, member, items)
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    rendered = Invoice.objects.filter(pdf_sha256__gt="").count()
+    print(f"issue and render {n} invoices in a row ({connection.vendor})")
+    print(
+        f"  {'total':<42} {wall:7.2f} s   {1000 * wall / n:6.2f} ms/invoice"
+        f"   cpu {1000 * cpu / n:6.2f} ms/invoice"
+    )
+    print(f"  {'documents rendered and stored':<42} {rendered:7d}")
+    call_command("verify_invoices", verbosity=0)
+    print(f"  {'verify_invoices':<42}      ok")
+
+
 SECTIONS: list[Callable[[argparse.Namespace], None]] = [
     bench_render_facturx,
     bench_stages,
     bench_weasyprint,
+    bench_issue_and_render,
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="timed calls each")
+    parser.add_argument(
+        "--invoices", type=int, default=1000, help="issued and rendered in a row"
+    )
     args = parser.parse_args()
     args.results = {}
     try:
