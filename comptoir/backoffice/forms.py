@@ -139,6 +139,25 @@ ADDRESS_FIELDS = [
 ]
 
 
+class GroupsField(forms.ModelMultipleChoiceField):
+    """Group ids; one beyond any database integer is refused as unknown
+    (Django would hand it to the database, which raises)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # Django says it is no valid id
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class BackofficeClientForm(ClientRecordForm):
     """The whole client record, grouped as the product note shows it.
 
@@ -170,6 +189,7 @@ class BackofficeClientForm(ClientRecordForm):
             "vat_number": _("Par exemple FR28324567890 : la clé est vérifiée."),
         }
         widgets = {"groups": forms.CheckboxSelectMultiple}
+        field_classes = {"groups": GroupsField}
 
     def __init__(
         self,

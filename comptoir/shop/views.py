@@ -217,7 +217,9 @@ class CheckoutView(ShopMixin, TemplateView):
             priced=cart,
             checkout_park=park,
             missing_labels=field_labels(missing),
-            company_form=company_form if missing else None,
+            company_form=company_form
+            if missing or (company_form is not None and company_form.errors)
+            else None,
             provider=checkout_provider(),
         )
         return context
@@ -238,6 +240,10 @@ class CheckoutView(ShopMixin, TemplateView):
         park = cart.parks[0] if cart.parks else self.park
         form = CheckoutCompanyForm(request.POST, instance=self.client, park=park)
         if not form.is_valid():
+            # Validation copied the refused values onto the client: judge
+            # what is missing from the stored record, or the form and its
+            # errors would not be shown.
+            self.client.refresh_from_db()
             return self.render_to_response(self.get_context_data(company_form=form))
         save_client_record(
             form=form, actor=request.user, organization=self.organization

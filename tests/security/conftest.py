@@ -34,7 +34,7 @@ def static_root():
     settings.STATIC_ROOT.mkdir(exist_ok=True)
 
 
-@dataclass
+@dataclass(repr=False)
 class Side:
     """One organization's objects, and what of it is private to whom."""
 
@@ -42,6 +42,7 @@ class Side:
     park: object
     group: object
     private_product: object
+    products: dict = field(default_factory=dict)
     sales: dict = field(default_factory=dict)
     invoices: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
@@ -49,7 +50,7 @@ class Side:
     markers: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
     a: Side
     b: Side
@@ -170,6 +171,7 @@ def _side(company_prefix: str, member_keys: tuple[str, ...]) -> Side:
         park=park,
         group=group,
         private_product=_private_product(park, group, f"Pack {company_prefix} caché"),
+        products=products,
     )
     for n, member_key in enumerate(member_keys, start=1):
         client = _member(park, group, member_key, f"{company_prefix} {n} SECRET SA")
@@ -214,3 +216,10 @@ def media(settings, tmp_path):
         },
     }
     return tmp_path
+
+
+@pytest.fixture
+def signed(world) -> World:
+    """The world with every visitor's session open (shared by the examples)."""
+    world.sign_in_everyone()
+    return world

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -31,12 +32,14 @@ class CounterView(StaffRequiredMixin, TemplateView):
         parks = self.organization.parks.all()
         chosen = self.request.POST.get("parc") or self.request.GET.get("parc")
         if chosen:
+            if not is_id(chosen):
+                raise Http404
             return get_object_or_404(parks, pk=chosen)
         return parks.first()
 
     def get_client(self):
         chosen = self.request.GET.get("client")
-        if not chosen or not chosen.isdigit():
+        if not chosen or not is_id(chosen):
             return None
         return get_object_or_404(clients_of(self.organization.pk), pk=chosen)
 
@@ -115,6 +118,12 @@ class CounterView(StaffRequiredMixin, TemplateView):
         if form.cleaned_data["issue_invoice"]:
             issue_now(request, sale)
         return redirect("backoffice:sale", public_id=sale.public_id)
+
+
+def is_id(value: str) -> bool:
+    """Whether a value from the query could be a primary key ("²" and "x"
+    cannot: the database lookup would raise instead of finding nothing)."""
+    return value.isascii() and value.isdigit()
 
 
 def issue_now(request, sale) -> bool:

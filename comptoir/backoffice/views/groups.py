@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,6 +30,7 @@ from ..queries import (
     incomplete_q,
 )
 from ..services import save_group_settings
+from .counter import is_id
 
 MEMBERS_PER_PAGE = 50
 
@@ -129,9 +131,10 @@ class GroupDetailView(ManagerRequiredMixin, TemplateView):
 class GroupAddMemberView(ManagerRequiredMixin, View):
     def post(self, request, pk):
         group = get_object_or_404(groups_of(self.organization.pk), pk=pk)
-        client = get_object_or_404(
-            clients_of(self.organization.pk), pk=request.POST.get("client")
-        )
+        chosen = request.POST.get("client", "")
+        if not is_id(chosen):
+            raise Http404
+        client = get_object_or_404(clients_of(self.organization.pk), pk=chosen)
         add_to_group(group=group, client=client, actor=request.user)
         messages.success(
             request,
