@@ -6,12 +6,18 @@ and VAT numbers, French postcode format).
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Client
 from .validators import clean_postcode, clean_siret, clean_vat_number, siren_of
+
+# Control characters (tab and newlines aside) have no place in a record that
+# ends up in invoices, XML and spreadsheets.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CONTACT_FIELDS = [
     "first_name",
@@ -68,6 +74,11 @@ class ClientRecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and CONTROL_CHARS.search(value):
+                self.add_error(
+                    name, _("Ce champ contient des caractères non autorisés.")
+                )
         country = cleaned.get("country") or "FR"
         try:
             cleaned["postcode"] = clean_postcode(cleaned.get("postcode", ""), country)

@@ -19,6 +19,7 @@ from comptoir.customers.selectors import (
     is_online_invoice_eligible,
     missing_invoice_fields,
 )
+from comptoir.organizations.models import Park
 from comptoir.sales.models import Channel, Sale, SaleStatus
 
 from ..exceptions import AlreadyInvoiced, IncompleteClientRecord, NotInvoiceable
@@ -91,10 +92,15 @@ def create_document(
     park = sale.park
     counter = lock_counter(park_id=park.pk, key=series_key(kind))
     sequence = take_next(counter)
+    series = park.invoice_series
+    if sequence == 1:
+        # The series code may change until the first document; read it under
+        # the counter lock the park settings page also takes.
+        series = Park.objects.values_list("invoice_series", flat=True).get(pk=park.pk)
     # Taken after the lock: issue times increase with numbers.
     issued_at = timezone.now()
     issue_date = business_date(issued_at, park.time_zone)
-    number = f"{PREFIX[kind]}-{park.invoice_series}-{issue_date:%Y%m%d}-{sequence:06d}"
+    number = f"{PREFIX[kind]}-{series}-{issue_date:%Y%m%d}-{sequence:06d}"
     totals = compute_totals(
         [
             LineInput(Decimal(ln.quantity), ln.unit_price_incl, ln.vat_rate)

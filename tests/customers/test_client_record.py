@@ -57,3 +57,10 @@ def test_an_orphan_account_with_the_clients_email_is_linked_back(member, park):
     member.user = None
     member.save(update_fields=["user"])
     assert ensure_member_account(client=member).pk == user.pk
+
+
+def test_control_characters_are_refused_in_a_client_record(member):
+    form = _form(member, company_name="BAY\x07CORP", city="PARIS\x00")
+    assert not form.is_valid()
+    assert "caractères non autorisés" in form.errors["company_name"][0]
+    assert "city" in form.errors
