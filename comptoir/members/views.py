@@ -174,7 +174,9 @@ class HomeView(MemberMixin, TemplateView):
             .filter(balance__gt=0, valid_until__gte=today)
             .count(),
             latest_invoices=(
-                list(invoices_of_client(client)[:3]) if self.is_eligible else []
+                list(invoices_of_client(client).defer("snapshot")[:3])
+                if self.is_eligible
+                else []
             ),
             missing_labels=(
                 field_labels(missing_invoice_fields(client, self.park))
@@ -194,7 +196,11 @@ class InvoicesView(EligibleMemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(invoices_of_client(self.client), INVOICES_PER_PAGE)
+        # The rows show columns of the document; its snapshot (the whole
+        # document as JSON, 2-3 kB) is only read to render the PDF.
+        paginator = Paginator(
+            invoices_of_client(self.client).defer("snapshot"), INVOICES_PER_PAGE
+        )
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(page=page, invoices=page.object_list)
         return context

@@ -82,6 +82,12 @@ class Sale(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "-paid_at"]),
             models.Index(fields=["client", "-number"]),
+            # The dashboard's sales of the day.
+            models.Index(
+                fields=["organization", "sale_date"],
+                condition=models.Q(status="paid"),
+                name="sale_paid_by_date",
+            ),
         ]
 
     def __str__(self) -> str:

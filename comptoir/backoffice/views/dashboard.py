@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from comptoir.core.clock import business_date
-from comptoir.invoicing.services.bulk import sales_missing_invoice
 from comptoir.sales.selectors import paid_sales_of
 
 from ..mixins import StaffRequiredMixin
@@ -31,7 +30,6 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             today_count=todays.count(),
             today_total=todays.aggregate(total=Sum("total_incl"))["total"] or 0,
             alerts=open_alerts(org_id)[:5],
-            missing_count=sales_missing_invoice(org_id).count(),
             recent_sales=paid_sales_of(org_id).order_by("-paid_at", "-pk")[:8],
         )
         return context
