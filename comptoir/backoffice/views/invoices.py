@@ -26,6 +26,24 @@ from ..mixins import ManagerRequiredMixin
 from ..queries import document_totals, filter_documents
 
 DOCUMENTS_PER_PAGE = 50
+# What a row of the list shows: not the snapshot (the whole document as
+# JSON, read only to render a PDF), nor the client beyond its id.
+LIST_COLUMNS = [
+    "public_id",
+    "number",
+    "kind",
+    "issued_at",
+    "sale_number",
+    "buyer_name",
+    "client_id",
+    "total_excl",
+    "total_vat",
+    "total_incl",
+    "park__time_zone",
+    "park__public_code",
+    "sale__public_id",
+    "credited_invoice__number",
+]
 MAX_ZIP_DOCUMENTS = 2000
 BATCH_SIZE = 20
 RUN_KEY = "backoffice_missing_invoices"
@@ -73,7 +91,9 @@ class DocumentListView(FilteredDocumentsMixin, TemplateView):
         # The rows show columns of the documents; their snapshots (the whole
         # document as JSON) are only read to render a PDF.
         page = Paginator(
-            documents.defer("snapshot", "credited_invoice__snapshot"),
+            documents.select_related(None)
+            .select_related("park", "sale", "credited_invoice")
+            .only(*LIST_COLUMNS),
             DOCUMENTS_PER_PAGE,
         ).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
