@@ -12,7 +12,7 @@ PASSWORD = "bench-Passw0rd!"
 
 
 @transaction.atomic
-def make_members(count: int, *, group_name: str, online_invoices: bool, prefix: str):
+def make_members(count: int, group_name: str, online_invoices: bool, prefix: str):
     organization = Organization.objects.get(slug="try")
     park = Park.objects.get(public_code="QW-TRY")
     group, _ = CustomerGroup.objects.get_or_create(
@@ -80,3 +80,13 @@ def make_sessions(prefix: str, path: str) -> int:
     with open(path, "w") as fh:
         fh.write("\n".join(keys))
     return len(keys)
+
+
+def product_ids(*names: str) -> str:
+    """Comma-separated ids of the demo park's products with these names."""
+    from comptoir.catalog.models import Product
+
+    products = Product.objects.filter(park__public_code="QW-TRY", name__in=names)
+    return ",".join(
+        str(pk) for pk in products.order_by("pk").values_list("pk", flat=True)
+    )

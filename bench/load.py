@@ -48,11 +48,7 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
     out_dir = stack.var / "locust"
     out_dir.mkdir(parents=True, exist_ok=True)
     sessions = stack.var / f"sessions-{prefix}.txt"
-    stack.manage(
-        "shell",
-        "-c",
-        f"from bench.fixtures import make_sessions; make_sessions('{prefix}', '{sessions}')",
-    )
+    stack.call("make_sessions", prefix, str(sessions))
     env = {**stack.env(), "BENCH_SESSIONS": str(sessions), "BENCH_PRODUCTS": products}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
@@ -112,24 +108,10 @@ def main() -> int:
     print(f"Setting up comptoir_bench ({args.users} members per run)…", flush=True)
     stack.create_database()
     members = max(args.users * 2, 50)
-    stack.manage(
-        "shell",
-        "-c",
-        "from bench.fixtures import make_members; "
-        f"make_members({members}, group_name='Bench CE', online_invoices=True, prefix='on'); "
-        f"make_members({members}, group_name='Bench sans factures', online_invoices=False, prefix='off')",
-    )
-    products = (
-        stack.manage(
-            "shell",
-            "-c",
-            "from comptoir.catalog.models import Product; "
-            "print(','.join(str(p.pk) for p in Product.objects.filter("
-            "park__public_code='QW-TRY', name__in=['Entrée Jump 1h', 'Formule goûter', "
-            "'Chaussettes antidérapantes']).order_by('pk')))",
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    stack.call("make_members", members, "Bench CE", True, "on")
+    stack.call("make_members", members, "Bench sans factures", False, "off")
+    products = stack.call(
+        "product_ids", "Entrée Jump 1h", "Formule goûter", "Chaussettes antidérapantes"
     )
     try:
         stack.start_web()
@@ -181,12 +163,10 @@ def main() -> int:
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
-    print(
-        f"checkouts / trivial view          {100 * rate_on / ceiling:5.1f} %  (goal ≥ 5 %)"
-    )
-    print(
-        f"cost of online invoicing          {100 * (1 - rate_on / rate_off):5.1f} %  (goal < 10 %)"
-    )
+    share = 100 * rate_on / ceiling
+    cost = 100 * (1 - rate_on / rate_off)
+    print(f"checkouts / trivial view          {share:5.1f} %  (goal ≥ 5 %)")
+    print(f"cost of online invoicing          {cost:5.1f} %  (goal < 10 %)")
     print(f"load generator CPU (locust)       {100 * cpu_on:5.0f} % of one core")
     print(
         f"PDF worker ({args.render_workers} processes)          "

@@ -133,6 +133,11 @@ class Stack:
             text=True,
         )
 
+    def call(self, function: str, *args) -> str:
+        """`bench.fixtures.<function>(*args)` in the stack's environment."""
+        code = f"from bench.fixtures import {function}; print({function}(*{args!r}))"
+        return self.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
+
     def create_database(self) -> None:
         """A fresh, migrated database with the demo world."""
         ensure_postgres()

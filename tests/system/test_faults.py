@@ -142,30 +142,11 @@ def test_kills_and_a_database_restart_mid_checkout_lose_nothing():
 
     stack = Stack(database="comptoir_faults", port=8101, web_workers=2)
     stack.create_database()
-    stack.manage(
-        "shell",
-        "-c",
-        "from bench.fixtures import make_members; "
-        "make_members(12, group_name='Fautes CE', online_invoices=True, prefix='f')",
-    )
+    stack.call("make_members", 12, "Fautes CE", True, "f")
     sessions_file = stack.var / "sessions.txt"
-    stack.manage(
-        "shell",
-        "-c",
-        f"from bench.fixtures import make_sessions; make_sessions('f', '{sessions_file}')",
-    )
+    stack.call("make_sessions", "f", str(sessions_file))
     sessions = sessions_file.read_text().split()
-    products = (
-        stack.manage(
-            "shell",
-            "-c",
-            "from comptoir.catalog.models import Product; print(','.join(str(p.pk) for p "
-            "in Product.objects.filter(park__public_code='QW-TRY', "
-            "name__in=['Entrée Jump 1h', 'Formule goûter'])))",
-        )
-        .stdout.split()[-1]
-        .split(",")
-    )
+    products = stack.call("product_ids", "Entrée Jump 1h", "Formule goûter").split(",")
     provider = Provider(stack.base_url)
     events: list[str] = []
     try:
