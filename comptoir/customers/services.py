@@ -54,6 +54,35 @@ def _move_login(client: Client) -> None:
     user.save(update_fields=["email", "username"])
 
 
+@transaction.atomic
+def save_group_settings(*, form, actor) -> CustomerGroup:
+    """Create or update a group from a valid GroupForm, with its audit trail."""
+    creating = form.instance.pk is None
+    enabled = form.cleaned_data["online_invoices"]
+    group = form.save(commit=False)
+    if creating:
+        group.online_invoices = False
+        group.save()
+        audit.record(group, "customers.group.created", actor=actor)
+    else:
+        group.online_invoices = CustomerGroup.objects.get(pk=group.pk).online_invoices
+        group.save(update_fields=["name", "private_shop"])
+        changed = [name for name in form.changed_data if name != "online_invoices"]
+        if changed:
+            audit.record(
+                group,
+                "customers.group.updated",
+                actor=actor,
+                data={
+                    "fields": changed,
+                    "name": group.name,
+                    "private_shop": group.private_shop,
+                },
+            )
+    set_online_invoices(group=group, enabled=enabled, actor=actor)
+    return group
+
+
 def set_online_invoices(*, group: CustomerGroup, enabled: bool, actor) -> None:
     with transaction.atomic():
         if group.online_invoices == enabled:

@@ -18,7 +18,11 @@ from comptoir.customers.selectors import (
     groups_of,
     missing_invoice_fields,
 )
-from comptoir.customers.services import add_to_group, remove_from_group
+from comptoir.customers.services import (
+    add_to_group,
+    remove_from_group,
+    save_group_settings,
+)
 
 from ..forms import GroupForm
 from ..history import entries
@@ -29,7 +33,6 @@ from ..queries import (
     incomplete_member_count,
     incomplete_q,
 )
-from ..services import save_group_settings
 from .counter import is_id
 
 MEMBERS_PER_PAGE = 50
