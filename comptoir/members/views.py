@@ -31,10 +31,15 @@ from comptoir.customers.services import save_client_record
 from comptoir.invoicing.selectors import invoices_of_client
 from comptoir.invoicing.services.documents import pdf_bytes
 from comptoir.organizations.models import UserKind
+from comptoir.sales.selectors import (
+    bookings_of,
+    tickets_of,
+    usable_tickets_of,
+    vouchers_of,
+)
 from comptoir.shop.mixins import ShopMixin
 
 from .forms import MemberLoginForm, MemberPasswordResetForm, MemberProfileForm
-from .selectors import bookings_of, tickets_of, usable_tickets_of, vouchers_of
 from .tickets import ticket_pdf
 
 INVOICES_PER_PAGE = 20
