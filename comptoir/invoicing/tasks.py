@@ -14,13 +14,6 @@ def render_document_task(invoice_id: int) -> None:
 
 
 @task()
-def send_invoice_mail_task(invoice_ids: list[int]) -> None:
-    from .services.mail import send_invoice_available
-
-    send_invoice_available(invoice_ids=invoice_ids)
-
-
-@task()
 def invoices_issued_task(invoice_ids: list[int], notify: bool) -> None:
     """Render the new invoices, then tell the member they are available."""
     from .services.documents import render_and_store

@@ -5,17 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.test import Client as HttpClient
 
 from tests import factories
-
-
-@pytest.fixture(scope="session", autouse=True)
-def static_root():
-    """WhiteNoise warns (an error here) when STATIC_ROOT is missing before
-    `collectstatic`; the directory is git-ignored."""
-    settings.STATIC_ROOT.mkdir(exist_ok=True)
 
 
 def signed_in(user) -> HttpClient:

@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.shop.fixtures import static_root  # noqa: F401
-
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 

@@ -47,9 +47,7 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def static_root():
-    """WhiteNoise warns (an error here) when STATIC_ROOT does not exist yet."""
-    settings.STATIC_ROOT.mkdir(exist_ok=True)
+def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
 
 

@@ -3,5 +3,4 @@ from tests.shop.fixtures import (  # noqa: F401
     group_price,
     other_organization,
     private_pack,
-    static_root,
 )

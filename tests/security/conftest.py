@@ -28,12 +28,6 @@ from tests import factories
 VISITORS = ("anon", "a1", "a2", "b", "cashier", "manager", "manager_b")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def static_root():
-    """WhiteNoise warns (an error here) when STATIC_ROOT does not exist."""
-    settings.STATIC_ROOT.mkdir(exist_ok=True)
-
-
 @dataclass(repr=False)
 class Side:
     """One organization's objects, and what of it is private to whom."""

@@ -7,18 +7,11 @@ from html import unescape
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
 
 from comptoir.catalog.models import GroupPrice, Product, ProductKind
 from tests import factories
-
-
-@pytest.fixture(scope="session", autouse=True)
-def static_root():
-    """WhiteNoise warns (an error here) when STATIC_ROOT does not exist."""
-    settings.STATIC_ROOT.mkdir(exist_ok=True)
 
 
 def signed_in(user) -> HttpClient:
