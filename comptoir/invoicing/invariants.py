@@ -69,8 +69,7 @@ def check_invariants(*, require_rendered: bool = True) -> list[str]:
             )
             problems.append(f"sale {number}: {state}")
     duplicates = (
-        Invoice.objects.filter(kind=DocumentKind.INVOICE)
-        .exclude(credit_notes__is_full_credit=True)
+        Invoice.objects.active()
         .values("sale_id", "scope")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)

@@ -32,6 +32,20 @@ class ImmutableDocument(Exception):
 RENDER_FIELDS = frozenset({"pdf", "pdf_sha256", "rendered_at"})
 
 
+class InvoiceQuerySet(models.QuerySet):
+    def fully_credited(self) -> models.Exists:
+        """True for an invoice a full credit note has cancelled."""
+        return models.Exists(
+            Invoice.objects.filter(
+                credited_invoice=models.OuterRef("pk"), is_full_credit=True
+            )
+        )
+
+    def active(self) -> InvoiceQuerySet:
+        """Invoices not cancelled by a full credit note: one per sale and scope."""
+        return self.filter(kind=DocumentKind.INVOICE).exclude(self.fully_credited())
+
+
 class Invoice(models.Model):
     """An issued invoice or credit note.
 
@@ -97,6 +111,8 @@ class Invoice(models.Model):
     pdf = models.FileField(upload_to="documents/%Y/%m/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "-sequence"]
@@ -182,7 +198,7 @@ class Invoice(models.Model):
         return f"{self.number}.pdf"
 
 
-class CreditNoteManager(models.Manager):
+class CreditNoteManager(models.Manager.from_queryset(InvoiceQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(kind=DocumentKind.CREDIT_NOTE)
 

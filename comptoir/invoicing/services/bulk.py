@@ -22,7 +22,7 @@ from comptoir.sales.models import Sale, SaleLine
 from comptoir.sales.selectors import paid_sales_of
 
 from ..exceptions import IncompleteClientRecord, InvoicingError
-from ..models import DocumentKind, Invoice
+from ..models import Invoice
 from .issue import issue_invoices
 
 logger = logging.getLogger(__name__)
@@ -30,9 +30,7 @@ logger = logging.getLogger(__name__)
 
 def with_invoice_flag(sales: QuerySet[Sale]) -> QuerySet[Sale]:
     """Annotate `has_invoice`: the sale has an invoice not fully credited."""
-    active = Invoice.objects.filter(
-        sale=OuterRef("pk"), kind=DocumentKind.INVOICE
-    ).exclude(credit_notes__is_full_credit=True)
+    active = Invoice.objects.filter(sale=OuterRef("pk")).active()
     return sales.annotate(has_invoice=Exists(active))
 
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
@@ -43,20 +42,14 @@ def scope_of(vat_rate: Decimal | None) -> str:
 
 def active_invoices(sale: Sale):
     """Invoices of the sale not cancelled by a full credit note."""
-    return Invoice.objects.filter(sale=sale, kind=DocumentKind.INVOICE).exclude(
-        credit_notes__is_full_credit=True
-    )
+    return Invoice.objects.filter(sale=sale).active()
 
 
 def _existing_invoices(sale: Sale) -> tuple[set[str], dict[str, int]]:
     """Scopes already covered by an active invoice, and invoices per scope."""
-    cancelled = Invoice.objects.filter(
-        credited_invoice=OuterRef("pk"), is_full_credit=True
-    )
-    rows = (
-        Invoice.objects.filter(sale=sale, kind=DocumentKind.INVOICE)
-        .annotate(cancelled=Exists(cancelled))
-        .values_list("scope", "cancelled")
+    invoices = Invoice.objects.filter(sale=sale, kind=DocumentKind.INVOICE)
+    rows = invoices.annotate(cancelled=invoices.fully_credited()).values_list(
+        "scope", "cancelled"
     )
     covered: set[str] = set()
     issued: dict[str, int] = {}
