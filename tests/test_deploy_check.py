@@ -1,4 +1,7 @@
-"""Production settings pass Django's deployment checklist."""
+"""Production settings pass Django's deployment checklist only when every
+production secret is set, and fail it when a development default is left."""
+
+from __future__ import annotations
 
 import os
 import subprocess
@@ -7,19 +10,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Everything a production deployment must set; each test removes or spoils one.
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "comptoir.settings.prod",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "comptoir.example",
+    "COMPTOIR_ENCRYPTION_KEYS": "k" * 12 + "-production-like-encryption-key-0123",
+}
 
-def test_manage_check_deploy_is_clean_with_production_settings():
+
+def run_check_deploy(**overrides: str | None) -> subprocess.CompletedProcess[str]:
     # The browser tests' conftest sets this for the live server; production must not.
-    inherited = {
-        k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
     env = {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "comptoir.settings.prod",
-        "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-0123456789abcdef",
-        "DJANGO_ALLOWED_HOSTS": "comptoir.example",
+        k: v
+        for k, v in os.environ.items()
+        if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and k not in PRODUCTION_ENV
     }
-    result = subprocess.run(
+    env.update(PRODUCTION_ENV)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -27,5 +40,21 @@ def test_manage_check_deploy_is_clean_with_production_settings():
         text=True,
         timeout=120,
     )
+
+
+def test_manage_check_deploy_is_clean_with_production_settings():
+    result = run_check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_an_encryption_key():
+    result = run_check_deploy(COMPTOIR_ENCRYPTION_KEYS=None)
+    assert result.returncode != 0
+    assert "comptoir.E001" in result.stdout + result.stderr
+
+
+def test_check_deploy_fails_with_a_short_encryption_key():
+    result = run_check_deploy(COMPTOIR_ENCRYPTION_KEYS="short")
+    assert result.returncode != 0
+    assert "comptoir.E001" in result.stdout + result.stderr

@@ -151,6 +151,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Key for the secrets stored encrypted at rest (payment provider and e-invoicing
+# platform credentials), read by django-fernet-encrypted-fields. Production
+# reads it from the environment; see comptoir/core/checks.py.
+DEV_ENCRYPTION_KEY = "dev-only-encryption-key-comptoir-not-for-production"
+SALT_KEY = [DEV_ENCRYPTION_KEY]
+
 # Secret shared with the simulated card provider to sign its notifications.
 PAYMENT_SIMULATOR_SECRET = "dev-simulator-secret-change-me"
 

@@ -57,5 +57,10 @@ PAYMENT_SIMULATOR_SECRET = os.environ.get(
     PAYMENT_SIMULATOR_SECRET,  # noqa: F405
 )
 
+# Newest key first; older ones stay readable while secrets are re-saved.
+SALT_KEY = [
+    k for k in os.environ.get("COMPTOIR_ENCRYPTION_KEYS", "").split(",") if k
+] or SALT_KEY  # noqa: F405
+
 SITE_URL = os.environ.get("SITE_URL", SITE_URL)  # noqa: F405
 LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405

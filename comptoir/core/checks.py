@@ -1,0 +1,24 @@
+"""Deployment checks: what exists for development must not reach production."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_encryption_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Secrets at rest must not be encrypted with the key in the repository."""
+    keys = getattr(settings, "SALT_KEY", None) or []
+    if isinstance(keys, str):
+        keys = [keys]
+    if not keys or keys[0] == settings.DEV_ENCRYPTION_KEY or len(keys[0]) < 32:
+        return [
+            checks.Error(
+                "Secrets would be encrypted with the development key.",
+                hint="Set COMPTOIR_ENCRYPTION_KEYS to a random value of at least "
+                "32 characters (newest key first, comma-separated).",
+                id="comptoir.E001",
+            )
+        ]
+    return []
