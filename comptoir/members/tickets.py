@@ -134,7 +134,11 @@ def ticket_pdf(ticket: Ticket) -> bytes:
     for note in notes:
         canvas.drawString(left, y, note)
         y -= 5 * mm
-    if ticket.used_at:
+    if ticket.voided_at:
+        canvas.setFont(BOLD, 28)
+        canvas.setFillColor(HexColor("#c0392b"))
+        canvas.drawCentredString(width / 2, top - box_h / 2, _("ANNULÉ — REMBOURSÉ"))
+    elif ticket.used_at:
         canvas.setFont(BOLD, 28)
         canvas.setFillColor(HexColor("#c0392b"))
         canvas.drawCentredString(width / 2, top - box_h / 2, _("DÉJÀ UTILISÉ"))

@@ -176,7 +176,7 @@ class HomeView(MemberMixin, TemplateView):
             upcoming_bookings=list(bookings_of(client).filter(starts_at__gte=now)[:3]),
             tickets_count=usable_tickets_of(client, today).count(),
             vouchers_count=vouchers_of(client)
-            .filter(balance__gt=0, valid_until__gte=today)
+            .filter(balance__gt=0, valid_until__gte=today, voided_at__isnull=True)
             .count(),
             latest_invoices=(
                 list(invoices_of_client(client).defer("snapshot")[:3])

@@ -126,6 +126,9 @@ class SaleLine(models.Model):
     total_incl = models.DecimalField(_("montant TTC"), max_digits=12, decimal_places=2)
     refunded_quantity = models.PositiveIntegerField(_("quantité remboursée"), default=0)
     booking_start = models.DateTimeField(_("créneau"), null=True, blank=True)
+    # The product's nature of operation when sold ("" on lines sold before it
+    # was recorded: the kind's default then applies).
+    nature = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -199,6 +202,8 @@ class Ticket(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, default=_code)
     valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
     used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    # Set when the ticket is refunded: it no longer admits anyone.
+    voided_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]
@@ -224,7 +229,9 @@ class Booking(models.Model):
     )
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
+    # Places still held: a refund gives back the refunded ones.
     participants = models.PositiveIntegerField(_("participants"), default=1)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -255,6 +262,8 @@ class GiftVoucher(models.Model):
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
     balance = models.DecimalField(_("solde"), max_digits=10, decimal_places=2)
     valid_until = models.DateField(_("valable jusqu'au"))
+    # Set when the voucher is refunded: its balance is then zero for good.
+    voided_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]

@@ -25,9 +25,11 @@ def paid_sales_of(organization_id: int) -> QuerySet[Sale]:
 
 
 def bookings_of(client: Client) -> QuerySet[Booking]:
+    """The client's bookings, less those cancelled by a full refund."""
     return (
         Booking.objects.filter(
             client=client,
+            cancelled_at__isnull=True,
             sale_line__sale__organization_id=client.organization_id,
             sale_line__sale__status=SaleStatus.PAID,
         )
@@ -49,9 +51,11 @@ def tickets_of(client: Client) -> QuerySet[Ticket]:
 
 
 def usable_tickets_of(client: Client, today: dt.date) -> QuerySet[Ticket]:
-    """Tickets not used yet and still valid on `today`."""
+    """Tickets not used, not refunded and still valid on `today`."""
     return tickets_of(client).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today), used_at__isnull=True
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        used_at__isnull=True,
+        voided_at__isnull=True,
     )
 
 
@@ -64,4 +68,16 @@ def vouchers_of(client: Client) -> QuerySet[GiftVoucher]:
         )
         .select_related("sale_line__sale__park")
         .order_by("-sale_line__sale__paid_at", "-pk")
+    )
+
+
+def spendable_vouchers(organization_id: int, today: dt.date) -> QuerySet[GiftVoucher]:
+    """Gift vouchers that may still pay for something on `today`: paid for,
+    not refunded, with a balance, not expired."""
+    return GiftVoucher.objects.filter(
+        organization_id=organization_id,
+        sale_line__sale__status=SaleStatus.PAID,
+        voided_at__isnull=True,
+        balance__gt=0,
+        valid_until__gte=today,
     )

@@ -12,13 +12,15 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from comptoir.catalog.models import Product, ProductKind
+from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
+from comptoir.catalog.slots import slot_length
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.numbering import lock_counter, take_next
 from comptoir.customers.models import Client
 from comptoir.organizations.models import Park
 
+from .entitlements import void_refunded_units
 from .models import (
     Booking,
     Channel,
@@ -30,6 +32,7 @@ from .models import (
     SaleStatus,
     Ticket,
 )
+from .places import PlaceRequest, SlotUnavailable, claim_places
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,10 @@ class SaleError(Exception):
 
 class PaymentMismatch(SaleError):
     pass
+
+
+class SlotFull(SaleError):
+    """A booking slot has fewer free places than the basket asks for."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,14 @@ def create_sale(
                 raise SaleError("La quantité doit être positive.")
             if item.product.organization_id != park.organization_id:
                 raise SaleError("Produit inconnu.")
+        try:
+            claim_places(
+                PlaceRequest(item.product, item.booking_start, item.quantity)
+                for item in items
+            )
+        except SlotUnavailable as exc:
+            raise SlotFull(exc.message) from exc
+        for item in items:
             price = (
                 item.product.price_incl
                 if item.unit_price_incl is None
@@ -95,6 +110,7 @@ def create_sale(
                     vat_rate=item.product.vat_rate_decimal,
                     total_incl=price * item.quantity,
                     booking_start=item.booking_start,
+                    nature=item.product.operation_nature,
                 )
             )
         SaleLine.objects.bulk_create(lines)
@@ -114,24 +130,27 @@ def _create_entitlements(sale: Sale) -> None:
     """Tickets, bookings and gift vouchers the sale paid for."""
     tickets, bookings, vouchers = [], [], []
     for line in sale.lines.all():
-        if line.product_kind == ProductKind.TICKET:
+        if line.product_kind in ADMISSION_KINDS:
+            days = line.product.voucher_validity_days if line.product else 365
             tickets += [
                 Ticket(
                     sale_line=line,
                     client=sale.client,
-                    valid_until=sale.sale_date + dt.timedelta(days=365),
+                    valid_until=sale.sale_date + dt.timedelta(days=days),
                 )
                 for _ in range(line.quantity)
             ]
         elif line.product_kind == ProductKind.BOOKING:
             start = line.booking_start or sale.paid_at
-            minutes = (line.product.duration_minutes if line.product else None) or 60
+            length = (
+                slot_length(line.product) if line.product else dt.timedelta(hours=1)
+            )
             bookings.append(
                 Booking(
                     sale_line=line,
                     client=sale.client,
                     starts_at=start,
-                    ends_at=start + dt.timedelta(minutes=minutes),
+                    ends_at=start + length,
                     participants=line.quantity,
                 )
             )
@@ -201,6 +220,18 @@ def record_payment(
                 f"Montant reçu {amount} différent du montant de la vente "
                 f"{sale.total_incl}."
             )
+        try:
+            # Counted again without this basket: its hold may have expired.
+            claim_places(
+                (
+                    PlaceRequest(line.product, line.booking_start, line.quantity)
+                    for line in sale.lines.all()
+                    if line.product is not None
+                ),
+                exclude_sale_id=sale.pk,
+            )
+        except SlotUnavailable as exc:
+            raise PaymentMismatch(exc.message) from exc
         received_at = received_at or timezone.now()
         try:
             with transaction.atomic():
@@ -359,6 +390,7 @@ def refund_sale(
             line = lines[pk]
             line.refunded_quantity += qty
             line.save(update_fields=["refunded_quantity"])
+            void_refunded_units(line=line, quantity=qty, at=payment.received_at)
         audit.record(
             sale,
             "sales.sale.refunded",

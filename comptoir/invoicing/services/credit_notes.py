@@ -39,6 +39,7 @@ def remaining_lines(invoice: Invoice) -> list[DocLine]:
                     quantity=left,
                     unit_price_incl=Decimal(line["unit_price_incl"]),
                     vat_rate=Decimal(line["vat_rate"]) if line["vat_rate"] else None,
+                    nature=line.get("nature", ""),
                 )
             )
     return lines
@@ -100,6 +101,7 @@ def issue_credit_note(
                         quantity=qty,
                         unit_price_incl=base.unit_price_incl,
                         vat_rate=base.vat_rate,
+                        nature=base.nature,
                     )
                 )
         if not lines:

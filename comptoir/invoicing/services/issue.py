@@ -204,6 +204,7 @@ def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
                 quantity=line.net_quantity,
                 unit_price_incl=line.unit_price_incl,
                 vat_rate=line.vat_rate,
+                nature=line.nature,
             )
         )
     return parts

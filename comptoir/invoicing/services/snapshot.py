@@ -28,6 +28,13 @@ class DocLine:
     quantity: int
     unit_price_incl: Decimal
     vat_rate: Decimal | None
+    nature: str = ""  # as sold; "" : the kind's default
+
+
+def line_nature(line: DocLine) -> str:
+    """The nature of operation of a line: as recorded when sold, else the
+    default of its kind (lines sold before it was recorded)."""
+    return line.nature or NATURE_BY_KIND[ProductKind(line.product_kind)]
 
 
 def _money(value: Decimal) -> str:
@@ -83,7 +90,7 @@ def buyer_snapshot(client: Client) -> dict:
 
 
 def nature_of(lines: Sequence[DocLine]) -> str:
-    natures = {NATURE_BY_KIND[ProductKind(line.product_kind)] for line in lines}
+    natures = {line_nature(line) for line in lines}
     natures.discard("voucher")
     if natures == {"goods", "services"}:
         return "mixed"
@@ -135,7 +142,7 @@ def build_snapshot(
                 "sale_line_id": line.sale_line_id,
                 "description": line.description,
                 "product_kind": line.product_kind,
-                "nature": NATURE_BY_KIND[ProductKind(line.product_kind)],
+                "nature": line_nature(line),
                 "quantity": str(line.quantity),
                 "unit_price_incl": _money(line.unit_price_incl),
                 "unit_price_excl": str(t.unit_price_excl),
