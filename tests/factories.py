@@ -148,3 +148,27 @@ def paid_online_sale(park, client, items):
 def basket(products, *names_and_qty):
     """`basket(p, ("ticket", 1), ("snack", 2))` → list of Items."""
     return [Item(products[name], qty) for name, qty in names_and_qty]
+
+
+def slot_schedule(
+    product: Product,
+    *,
+    capacity=4,
+    weekdays="0123456",
+    opens="10:00",
+    closes="18:00",
+    minutes=60,
+):
+    """Booking slots for `product`: every `minutes` from `opens` to `closes`."""
+    import datetime as dt
+
+    from comptoir.catalog.models import SlotSchedule
+
+    return SlotSchedule.objects.create(
+        product=product,
+        weekdays=weekdays,
+        opens_at=dt.time.fromisoformat(opens),
+        closes_at=dt.time.fromisoformat(closes),
+        slot_minutes=minutes,
+        capacity=capacity,
+    )

@@ -1,0 +1,179 @@
+"""A refund voids exactly what it refunded: tickets, booking places, vouchers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from comptoir.catalog.models import ProductKind
+from comptoir.sales.models import Booking, GiftVoucher, Ticket
+from comptoir.sales.places import remaining_places
+from comptoir.sales.selectors import (
+    bookings_of,
+    spendable_vouchers,
+    tickets_of,
+    usable_tickets_of,
+)
+from comptoir.sales.services import Item, refund_sale
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _refund(sale, line, quantity, manager):
+    return refund_sale(
+        sale=sale,
+        quantities={line.pk: quantity},
+        method="card",
+        actor=manager,
+        reason="Remboursement",
+    )
+
+
+def _today(park):
+    return timezone.localdate(timezone=ZoneInfo(park.time_zone))
+
+
+def test_refunding_one_of_three_tickets_voids_exactly_one(
+    park, member, products, manager
+):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 3))
+    )
+    line = sale.lines.get()
+    _refund(sale, line, 1, manager)
+    assert Ticket.objects.filter(sale_line=line, voided_at__isnull=False).count() == 1
+    assert usable_tickets_of(member, _today(park)).count() == 2
+    # Still listed, marked as refunded.
+    assert tickets_of(member).count() == 3
+
+
+def test_a_used_ticket_is_voided_last(park, member, products, manager):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 2))
+    )
+    line = sale.lines.get()
+    used = Ticket.objects.filter(sale_line=line).order_by("pk").first()
+    used.used_at = timezone.now()
+    used.save(update_fields=["used_at"])
+    _refund(sale, line, 1, manager)
+    used.refresh_from_db()
+    assert used.voided_at is None
+    assert Ticket.objects.filter(sale_line=line, voided_at__isnull=False).get() != used
+
+
+def test_a_full_refund_voids_every_ticket_and_the_member_sees_it(
+    park, member, products, manager
+):
+    from django.test import Client as HttpClient
+
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 2))
+    )
+    refund_sale(sale=sale, quantities=None, method="card", actor=manager, reason="x")
+    assert usable_tickets_of(member, _today(park)).count() == 0
+    http = HttpClient()
+    http.force_login(member.user)
+    page = http.get(f"/{park.organization.slug}/espace-membre/billets/")
+    assert page.status_code == 200
+    assert page.content.decode().count("Remboursé — non valable") == 2
+
+
+def test_refunding_two_of_three_vouchers_leaves_one_spendable(
+    park, member, products, manager
+):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("voucher", 3))
+    )
+    line = sale.lines.get()
+    _refund(sale, line, 2, manager)
+    voided = GiftVoucher.objects.filter(sale_line=line, voided_at__isnull=False)
+    assert voided.count() == 2
+    assert all(v.balance == 0 for v in voided)
+    spendable = spendable_vouchers(park.organization_id, _today(park))
+    assert spendable.count() == 1
+
+
+def test_an_untouched_voucher_is_voided_before_a_partly_spent_one(
+    park, member, products, manager
+):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("voucher", 2))
+    )
+    line = sale.lines.get()
+    spent = GiftVoucher.objects.filter(sale_line=line).order_by("pk").first()
+    spent.balance = spent.amount - 40
+    spent.save(update_fields=["balance"])
+    _refund(sale, line, 1, manager)
+    spent.refresh_from_db()
+    assert spent.voided_at is None
+    assert spent.balance == spent.amount - 40
+
+
+def _booking_product(park):
+    from comptoir.catalog.models import Product
+
+    product = Product.objects.create(
+        organization=park.organization,
+        park=park,
+        name="Escape game",
+        kind=ProductKind.BOOKING,
+        price_incl=Decimal("20.00"),
+        vat_rate="20.00",
+    )
+    factories.slot_schedule(product, capacity=6)
+    return product
+
+
+def _tomorrow_at(park, hour):
+    day = _today(park) + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(park.time_zone))
+
+
+def test_a_partly_refunded_booking_frees_exactly_the_refunded_places(
+    park, member, manager
+):
+    product = _booking_product(park)
+    start = _tomorrow_at(park, 14)
+    sale = factories.paid_online_sale(
+        park, member, [Item(product, 4, booking_start=start)]
+    )
+    assert remaining_places(product=product, starts_at=start) == 2
+    line = sale.lines.get()
+    _refund(sale, line, 3, manager)
+    assert remaining_places(product=product, starts_at=start) == 5
+    booking = Booking.objects.get(sale_line=line)
+    assert booking.participants == 1
+    assert booking.cancelled_at is None
+    assert list(bookings_of(member)) == [booking]
+
+
+def test_a_fully_refunded_booking_is_cancelled_and_frees_every_place(
+    park, member, manager
+):
+    product = _booking_product(park)
+    start = _tomorrow_at(park, 11)
+    sale = factories.paid_online_sale(
+        park, member, [Item(product, 6, booking_start=start)]
+    )
+    assert remaining_places(product=product, starts_at=start) == 0
+    refund_sale(sale=sale, quantities=None, method="card", actor=manager, reason="x")
+    assert remaining_places(product=product, starts_at=start) == 6
+    assert Booking.objects.get(sale_line__sale=sale).cancelled_at is not None
+    assert list(bookings_of(member)) == []
+    # The freed places can be sold again.
+    factories.paid_online_sale(park, member, [Item(product, 6, booking_start=start)])
+    assert remaining_places(product=product, starts_at=start) == 0
+
+
+def test_refunding_other_lines_voids_nothing_else(park, member, products, manager):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 1), ("snack", 2))
+    )
+    snack = sale.lines.get(product=products["snack"])
+    _refund(sale, snack, 2, manager)
+    assert usable_tickets_of(member, _today(park)).count() == 1
