@@ -94,7 +94,7 @@ def clients_to_add(group: CustomerGroup, text: str) -> QuerySet[Client]:
 def counter_products(park: Park) -> QuerySet[Product]:
     return Product.objects.filter(
         organization_id=park.organization_id, park=park, active=True
-    ).order_by("kind", "name")
+    ).filter(sold_at_counter=True).order_by("kind", "name")
 
 
 def filter_sales(organization_id: int, data: dict) -> QuerySet[Sale]:

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     alerts,
     auth,
+    catalog,
     clients,
     counter,
     dashboard,
@@ -77,4 +78,41 @@ urlpatterns = [
     ),
     path("parcs/", parks.ParkListView.as_view(), name="parks"),
     path("parcs/<int:pk>/", parks.ParkDetailView.as_view(), name="park"),
+    path("catalogue/", catalog.ProductListView.as_view(), name="products"),
+    path(
+        "catalogue/nouveau/",
+        catalog.ProductCreateView.as_view(),
+        name="product_create",
+    ),
+    path("catalogue/<int:pk>/", catalog.ProductDetailView.as_view(), name="product"),
+    path(
+        "catalogue/<int:pk>/archiver/",
+        catalog.ProductArchiveView.as_view(),
+        name="product_archive",
+    ),
+    path(
+        "catalogue/<int:pk>/supprimer/",
+        catalog.ProductDeleteView.as_view(),
+        name="product_delete",
+    ),
+    path(
+        "catalogue/<int:pk>/prix-de-groupe/",
+        catalog.GroupPriceView.as_view(),
+        name="product_group_price",
+    ),
+    path(
+        "catalogue/<int:pk>/prix-de-groupe/<int:group_pk>/retirer/",
+        catalog.GroupPriceRemoveView.as_view(),
+        name="product_group_price_remove",
+    ),
+    path(
+        "catalogue/<int:pk>/creneaux/",
+        catalog.SlotScheduleView.as_view(),
+        name="product_schedule",
+    ),
+    path(
+        "catalogue/<int:pk>/fermetures/",
+        catalog.ClosedDayView.as_view(),
+        name="product_closed_day",
+    ),
 ]

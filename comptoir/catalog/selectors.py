@@ -47,7 +47,10 @@ def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
             current = offers.get(gp.product_id)
             if current is None or price < current.price_incl:
                 offers[gp.product_id] = Offer(gp.product, price, gp.group.name)
-    return sorted(offers.values(), key=lambda o: (o.product.kind, o.product.name))
+    return sorted(
+        offers.values(),
+        key=lambda o: (o.product.position, o.product.kind, o.product.name),
+    )
 
 
 def offer_for(
@@ -57,3 +60,33 @@ def offer_for(
         if offer.product.pk == product_id:
             return offer
     return None
+
+
+def price_for(*, product: Product, client: Client | None) -> Offer:
+    """What `client` pays for `product` at the counter: the lowest of the
+    public price and the prices of the groups it belongs to."""
+    best = Offer(product, product.price_incl, "")
+    if client is None:
+        return best
+    group_prices = GroupPrice.objects.filter(
+        product=product,
+        group__clients=client,
+        group__organization_id=product.organization_id,
+    ).select_related("group")
+    for gp in group_prices.order_by("group__name"):
+        price = gp.price_incl if gp.price_incl is not None else product.price_incl
+        if price < best.price_incl:
+            best = Offer(product, price, gp.group.name)
+    return best
+
+
+def counter_products_of(park_id: int):
+    """Active products of the park sold at the counter, in the shop's order."""
+    return Product.objects.filter(
+        park_id=park_id, active=True, sold_at_counter=True
+    ).order_by("position", "kind", "name")
+
+
+def group_prices_of(product: Product):
+    """The private shops a product is open to, with their prices."""
+    return product.group_prices.select_related("group").order_by("group__name")
