@@ -88,6 +88,8 @@ def ids(world: World, kind: str, variant: str):
             "group": RANDOM_INT,
             "park": RANDOM_INT,
             "group_member": {"pk": RANDOM_INT, "client_pk": RANDOM_INT},
+            "product": RANDOM_INT,
+            "product_group": {"pk": RANDOM_INT, "group_pk": RANDOM_INT},
             "payment": "eyJvcmciOiJhIn0:forged:signature",
             "provider": "inconnu",
             "reset": {
@@ -105,6 +107,8 @@ def ids(world: World, kind: str, variant: str):
         "group": side.group.pk,
         "park": side.park.pk,
         "group_member": {"pk": side.group.pk, "client_pk": side.clients[key].pk},
+        "product": side.products["laser"].pk,
+        "product_group": {"pk": side.products["laser"].pk, "group_pk": side.group.pk},
         "payment": payment_token(side.sales[key]),
         "provider": "simulator",
         "reset": reset_link(side.users["reset"]),

@@ -209,6 +209,18 @@ ACCESS = {
     "backoffice:parks":         {"GET": MANAGER_PAGE},
     "backoffice:park":          {"GET": manager_object("park"),
                                  "POST": manager_object("park")},
+    "backoffice:products":      {"GET": MANAGER_PAGE},
+    "backoffice:product_create": {"GET": MANAGER_PAGE,
+                                  "POST": (LOGIN, NO, NO, NO, NO, "400", "400")},
+    "backoffice:product":       {"GET": manager_object("product"),
+                                 "POST": manager_object("product", "400")},
+    "backoffice:product_archive": {"POST": manager_object("product", GO)},
+    "backoffice:product_delete": {"POST": manager_object("product", GO)},
+    "backoffice:product_group_price": {"POST": manager_object("product", "400")},
+    "backoffice:product_group_price_remove": {
+        "POST": manager_object("product_group", GO)},
+    "backoffice:product_schedule": {"POST": manager_object("product", "400")},
+    "backoffice:product_closed_day": {"POST": manager_object("product", "400")},
 }
 # fmt: on
 
