@@ -22,6 +22,7 @@ from comptoir.customers.models import Client
 from comptoir.invoicing.totals import DocumentTotals, LineInput, compute_totals
 from comptoir.organizations.models import Organization, Park
 from comptoir.sales.models import Sale, SaleStatus
+from comptoir.sales.places import remaining_places
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import Item
 
@@ -128,6 +129,13 @@ class PricedLine:
     @property
     def is_booking(self) -> bool:
         return self.product.kind == ProductKind.BOOKING
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places of the chosen slot; None without a slot or a limit."""
+        if not self.is_booking or self.booking_start is None:
+            return None
+        return remaining_places(product=self.product, starts_at=self.booking_start)
 
     @property
     def total_incl(self) -> Decimal:

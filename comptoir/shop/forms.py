@@ -7,13 +7,25 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from comptoir.catalog.models import Product
+from comptoir.catalog.slots import (
+    capacity_of,
+    first_bookable_day,
+    is_open_on,
+    last_bookable_day,
+    schedule_of,
+    slot_start,
+    slot_times,
+)
+from comptoir.core.clock import local
 from comptoir.customers.forms import CompanyDetailsForm
 from comptoir.customers.selectors import required_invoice_fields
 from comptoir.organizations.models import Park
+from comptoir.sales.places import day_availability, remaining_places
 
 from .cart import MAX_QUANTITY
-from .slots import first_bookable_day, last_bookable_day, slot_choices, slot_start
 
 
 class AddToCartForm(forms.Form):
@@ -35,22 +47,66 @@ class CartRemoveForm(forms.Form):
 
 
 class BookingSlotForm(forms.Form):
-    """The date and time slot of one booking line, on the park's clock."""
+    """The date and time slot of one booking line, on the park's clock.
+
+    The times are the product's slots; once a day is known, each says how
+    many places are left, and a full or closed slot is refused.
+    """
 
     line = forms.CharField(max_length=20, widget=forms.HiddenInput)
     day = forms.DateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    time = forms.ChoiceField(label=_("Créneau"), choices=slot_choices)
+    time = forms.ChoiceField(label=_("Créneau"))
 
-    def __init__(self, *args, time_zone: str, **kwargs):
+    def __init__(
+        self, *args, time_zone: str, product: Product, quantity: int = 1, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
+        self.product = product
+        self.quantity = quantity
         first, last = first_bookable_day(time_zone), last_bookable_day(time_zone)
         self.fields["day"].widget.attrs.update(
             min=first.isoformat(), max=last.isoformat()
         )
+        self.fields["time"].choices = self._time_choices()
+
+    def _shown_day(self) -> dt.date | None:
+        raw = (
+            self.data.get(self.add_prefix("day"))
+            if self.is_bound
+            else self.initial.get("day")
+        )
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(raw or "")
+        except ValueError:
+            return None
+
+    def _time_choices(self) -> list[tuple[str, str]]:
+        times = slot_times(schedule_of(self.product))
+        day = self._shown_day()
+        left: dict[dt.time, int | None] = {}
+        if day is not None and capacity_of(self.product) is not None:
+            for slot in day_availability(product=self.product, day=day):
+                left[local(slot.starts_at, self.time_zone).time()] = slot.remaining
+        choices = []
+        for time in times:
+            label = time.strftime("%H:%M")
+            remaining = left.get(time)
+            if remaining == 0:
+                label = _("%(time)s — complet") % {"time": label}
+            elif remaining is not None:
+                label = ngettext(
+                    "%(time)s — %(count)d place",
+                    "%(time)s — %(count)d places",
+                    remaining,
+                ) % {"time": label, "count": remaining}
+            choices.append((time.strftime("%H:%M"), label))
+        return choices
 
     def clean(self):
         cleaned = super().clean()
@@ -64,8 +120,27 @@ class BookingSlotForm(forms.Form):
         start = slot_start(day, dt.time.fromisoformat(time), self.time_zone)
         if start <= timezone.now():
             raise forms.ValidationError(
-                _("Ce créneau est déjà passé : choisissez-en un autre.")
+                _("Ce créneau est déjà passé : choisissez-en un autre.")
             )
+        if not is_open_on(self.product, day):
+            raise forms.ValidationError(
+                _(
+                    "« %(name)s » n'est pas ouvert ce jour-là : choisissez une "
+                    "autre date."
+                )
+                % {"name": self.product.name}
+            )
+        remaining = remaining_places(product=self.product, starts_at=start)
+        if remaining is not None and remaining < self.quantity:
+            if remaining == 0:
+                message = _("Ce créneau est complet : choisissez-en un autre.")
+            else:
+                message = ngettext(
+                    "Il ne reste que %(count)d place sur ce créneau.",
+                    "Il ne reste que %(count)d places sur ce créneau.",
+                    remaining,
+                ) % {"count": remaining}
+            raise forms.ValidationError(message)
         cleaned["start"] = start
         return cleaned
 

@@ -107,7 +107,11 @@ class CartView(ShopMixin, TemplateView):
                     start = local(line.booking_start, tz)
                     initial.update(day=start.date(), time=start.strftime("%H:%M"))
                 slot_form = BookingSlotForm(
-                    initial=initial, time_zone=tz, prefix=f"slot-{line.id}"
+                    initial=initial,
+                    time_zone=tz,
+                    prefix=f"slot-{line.id}",
+                    product=line.product,
+                    quantity=line.quantity,
                 )
             lines.append((line, slot_form))
         context.update(
@@ -178,7 +182,26 @@ class CartSlotView(ShopMixin, View):
     def post(self, request, org_slug):
         line_id = request.POST.get("line", "")
         tz = self.park.time_zone if self.park else DEFAULT_TZ
-        form = BookingSlotForm(request.POST, time_zone=tz, prefix=f"slot-{line_id}")
+        raw = next((ln for ln in self.cart.lines if ln["id"] == line_id), None)
+        offer = (
+            offer_for(
+                organization_id=self.organization.pk,
+                client=self.client,
+                product_id=raw["product"],
+            )
+            if raw
+            else None
+        )
+        if offer is None or offer.product.kind != ProductKind.BOOKING:
+            messages.error(request, _("Cette ligne n'est plus dans votre panier."))
+            return redirect("shop:cart", org_slug=org_slug)
+        form = BookingSlotForm(
+            request.POST,
+            time_zone=tz,
+            prefix=f"slot-{line_id}",
+            product=offer.product,
+            quantity=raw["quantity"],
+        )
         if form.is_valid():
             self.cart.update(line_id=line_id, start=form.cleaned_data["start"])
             messages.success(request, _("Votre créneau est enregistré."))
