@@ -7,8 +7,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
-from comptoir.catalog.models import GroupPrice, Product, ProductKind
+from comptoir.catalog.models import (
+    ClosedDay,
+    GroupPrice,
+    Product,
+    ProductKind,
+    SlotSchedule,
+)
 from comptoir.customers.models import Client, CustomerGroup, Profile
 from comptoir.invoicing.services import issue_invoices
 from comptoir.organizations.models import Organization, Park, Role, User, UserKind
@@ -218,6 +225,7 @@ def load_demo() -> bool:
     GroupPrice.objects.get_or_create(
         product=laser, group=vip, defaults={"price_incl": Decimal("22.00")}
     )
+    _escape_game_with_slots(park, ce)
 
     eric = _client(
         try_org,
@@ -346,3 +354,35 @@ def load_demo() -> bool:
             ref="demo-other-1",
         )
     return created
+
+
+def _escape_game_with_slots(park, group):
+    """A booking product with real slots: Wednesday to Sunday, 14:00-20:00,
+    one-hour slots of 6 places, closed on Christmas; cheaper for `group`."""
+    escape = _product(
+        park,
+        "Escape game 1h (6 joueurs max.)",
+        ProductKind.BOOKING,
+        "24.00",
+        "20.00",
+        position=5,
+    )
+    SlotSchedule.objects.get_or_create(
+        product=escape,
+        defaults=dict(
+            weekdays="23456",
+            opens_at=dt.time(14, 0),
+            closes_at=dt.time(20, 0),
+            slot_minutes=60,
+            capacity=6,
+        ),
+    )
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        ClosedDay.objects.get_or_create(
+            product=escape, day=dt.date(year, 12, 25), defaults={"reason": "Noël"}
+        )
+    GroupPrice.objects.get_or_create(
+        product=escape, group=group, defaults={"price_incl": Decimal("20.00")}
+    )
+    return escape

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.catalog.models import Product
 from comptoir.customers.models import Client
 from comptoir.demo import load_demo
 from comptoir.invoicing.models import Invoice
@@ -36,3 +37,12 @@ def test_demo_reproduces_the_seeds_invoice_rows_and_is_idempotent():
     assert {g.name for g in eric.groups.all()} == {"Groupe CE privilège", "Club VIP"}
     claude = Client.objects.get(email="claude.neime@example.com")
     assert claude.company_name == ""
+
+
+def test_demo_has_a_booking_product_with_slots_and_a_group_price():
+    load_demo()
+    load_demo()
+    escape = Product.objects.get(name="Escape game 1h (6 joueurs max.)")
+    assert escape.slot_schedule.capacity == 6
+    assert escape.closed_days.filter(day__month=12, day__day=25).count() == 2
+    assert escape.group_prices.get().price_incl == Decimal("20.00")
