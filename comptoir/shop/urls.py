@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import images, views
 
 app_name = "shop"
 urlpatterns = [
@@ -25,5 +25,10 @@ urlpatterns = [
         "paiement/notification/<slug:provider>/",
         views.NotificationView.as_view(),
         name="payment_notification",
+    ),
+    path(
+        "produits/<int:pk>/image/",
+        images.ProductImageView.as_view(),
+        name="product_image",
     ),
 ]

@@ -127,6 +127,11 @@ ACCESS = {
     "shop:cart_update":         {"POST": every(GO)},
     "shop:cart_remove":         {"POST": every(GO)},
     "shop:cart_slot":           {"POST": every(GO)},
+    # The products of the world have no image: none to send, to anyone.
+    "shop:product_image": {"GET": Ids(
+        "product", own=every(NF), other=every(NF), random=every(NF),
+        cross=every(NF),
+    )},
     "shop:checkout":            {"GET": MEMBER_ACTION, "POST": MEMBER_ACTION},
     "shop:confirmation": {"GET": Ids(
         "sale",
