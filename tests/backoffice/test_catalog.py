@@ -269,3 +269,13 @@ def test_a_slot_longer_than_the_opening_hours_is_refused(as_manager, products):
     assert response.status_code == 400
     assert "ne tient pas" in response.content.decode()
     assert not SlotSchedule.objects.filter(product=product).exists()
+
+
+def test_the_catalogue_reads_in_english(as_manager, products):
+    as_manager.cookies["django_language"] = "en"
+    product = products["laser"]
+    text = as_manager.get(f"/backoffice/catalogue/{product.pk}/").content.decode()
+    assert "Booking slots" in text
+    assert "Private shops and group prices" in text
+    assert "Wednesday" in text
+    assert "Créneaux de réservation" not in text
