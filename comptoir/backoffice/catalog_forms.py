@@ -192,6 +192,8 @@ class ProductForm(forms.Form):
 class GroupPriceForm(forms.Form):
     """Open a product in a group's private shop, at a price of its own."""
 
+    prefix = "groupe"  # shares the page with the product form: own field ids
+
     group = forms.ModelChoiceField(
         label=_("Groupe de clients"),
         queryset=None,
@@ -209,6 +211,8 @@ class GroupPriceForm(forms.Form):
 
 
 class SlotScheduleForm(forms.Form):
+    prefix = "creneaux"
+
     weekdays = forms.MultipleChoiceField(
         label=_("Jours d'ouverture"),
         choices=weekday_choices,
@@ -260,6 +264,8 @@ class SlotScheduleForm(forms.Form):
 
 
 class ClosedDayForm(forms.Form):
+    prefix = "fermeture"
+
     day = forms.DateField(
         label=_("Jour de fermeture"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -133,7 +133,7 @@ def test_a_price_change_never_alters_a_sale_already_made(
     event = AuditEvent.objects.get(action="catalog.product.updated")
     assert event.data["values"]["price_incl"] == ["30.00", "35.00"]
     page = as_manager.get(f"/backoffice/catalogue/{product.pk}/").content.decode()
-    assert "Prix TTC : « 30.00 » → « 35.00 »" in page
+    assert "Prix TTC : « 30,00\xa0€ » → « 35,00\xa0€ »" in page
 
 
 def test_a_product_never_sold_can_be_deleted(as_manager, park, products):
@@ -174,7 +174,7 @@ def test_a_group_price_opens_the_private_shop_and_is_audited(
     product = products["socks"]
     response = as_manager.post(
         f"/backoffice/catalogue/{product.pk}/prix-de-groupe/",
-        {"group": group.pk, "price_incl": "2,90"},
+        {"groupe-group": group.pk, "groupe-price_incl": "2,90"},
     )
     assert response.status_code == 302
     gp = GroupPrice.objects.get(product=product, group=group)
@@ -196,7 +196,7 @@ def test_another_organizations_product_or_group_is_not_found(
     mine = products["socks"]
     response = as_manager.post(
         f"/backoffice/catalogue/{mine.pk}/prix-de-groupe/",
-        {"group": other.group.pk, "price_incl": "1,00"},
+        {"groupe-group": other.group.pk, "groupe-price_incl": "1,00"},
     )
     assert response.status_code == 400
     assert not GroupPrice.objects.filter(product=mine).exists()
@@ -228,11 +228,11 @@ def test_booking_slots_and_closed_days_are_set_and_audited(as_manager, park, pro
     response = as_manager.post(
         f"/backoffice/catalogue/{product.pk}/creneaux/",
         {
-            "weekdays": ["2", "5", "6"],
-            "opens_at": "14:00",
-            "closes_at": "18:00",
-            "slot_minutes": "90",
-            "capacity": "12",
+            "creneaux-weekdays": ["2", "5", "6"],
+            "creneaux-opens_at": "14:00",
+            "creneaux-closes_at": "18:00",
+            "creneaux-slot_minutes": "90",
+            "creneaux-capacity": "12",
         },
     )
     assert response.status_code == 302
@@ -241,7 +241,7 @@ def test_booking_slots_and_closed_days_are_set_and_audited(as_manager, park, pro
     assert schedule.capacity == 12
     as_manager.post(
         f"/backoffice/catalogue/{product.pk}/fermetures/",
-        {"day": "2031-12-25", "reason": "Noël"},
+        {"fermeture-day": "2031-12-25", "fermeture-reason": "Noël"},
     )
     assert product.closed_days.get().reason == "Noël"
     actions = set(
@@ -259,11 +259,11 @@ def test_a_slot_longer_than_the_opening_hours_is_refused(as_manager, products):
     response = as_manager.post(
         f"/backoffice/catalogue/{product.pk}/creneaux/",
         {
-            "weekdays": ["0"],
-            "opens_at": "14:00",
-            "closes_at": "15:00",
-            "slot_minutes": "90",
-            "capacity": "12",
+            "creneaux-weekdays": ["0"],
+            "creneaux-opens_at": "14:00",
+            "creneaux-closes_at": "15:00",
+            "creneaux-slot_minutes": "90",
+            "creneaux-capacity": "12",
         },
     )
     assert response.status_code == 400

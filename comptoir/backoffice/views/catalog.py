@@ -50,6 +50,7 @@ from ..catalog_forms import (
 )
 from ..history import Entry
 from ..mixins import ManagerRequiredMixin
+from ..templatetags.backoffice import money, rate
 
 PREVIEW_BOX = (320, 240)
 FIELD_LABELS = {
@@ -81,10 +82,19 @@ def image_preview(product: Product) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _shown(value) -> str:
+MONEY_FIELDS = frozenset({"price_incl"})
+
+
+def _shown(value, name: str = "") -> str:
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
-    return str(value) if value not in ("", None) else "—"
+    if value in ("", None):
+        return "—"
+    if name in MONEY_FIELDS:
+        return money(value)
+    if name == "vat_rate":
+        return rate(value)
+    return str(value)
 
 
 def describe(action: str, data: dict) -> str:
@@ -96,8 +106,8 @@ def describe(action: str, data: dict) -> str:
             _("%(field)s : « %(before)s » → « %(after)s »")
             % {
                 "field": FIELD_LABELS.get(name, name),
-                "before": _shown(before),
-                "after": _shown(after),
+                "before": _shown(before, name),
+                "after": _shown(after, name),
             }
             for name, (before, after) in (data.get("values") or {}).items()
         ]
@@ -111,7 +121,7 @@ def describe(action: str, data: dict) -> str:
     if action == "catalog.product.restored":
         return _("Produit remis en vente")
     if action == "catalog.group_price.set":
-        price = data.get("after") or _("prix public")
+        price = money(data["after"]) if data.get("after") else _("prix public")
         return _("Boutique privée « %(group)s » : %(price)s") % {
             "group": data.get("group", ""),
             "price": price,
