@@ -1,10 +1,20 @@
 from django.contrib import admin
 
-from .models import GroupPrice, Product
+from .models import ClosedDay, GroupPrice, Product, SlotSchedule
 
 
 class GroupPriceInline(admin.TabularInline):
     model = GroupPrice
+    extra = 0
+
+
+class SlotScheduleInline(admin.StackedInline):
+    model = SlotSchedule
+    extra = 0
+
+
+class ClosedDayInline(admin.TabularInline):
+    model = ClosedDay
     extra = 0
 
 
@@ -17,7 +27,9 @@ class ProductAdmin(admin.ModelAdmin):
         "vat_rate",
         "park",
         "public",
+        "sold_at_counter",
+        "position",
         "active",
     ]
     list_filter = ["organization", "park", "kind", "public", "active"]
-    inlines = [GroupPriceInline]
+    inlines = [GroupPriceInline, SlotScheduleInline, ClosedDayInline]
