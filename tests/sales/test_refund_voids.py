@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client as HttpClient
 from django.utils import timezone
+from pypdf import PdfReader
 
 from comptoir.catalog.models import ProductKind
+from comptoir.members.tickets import ticket_pdf
 from comptoir.sales.models import Booking, GiftVoucher, Ticket
 from comptoir.sales.places import remaining_places
 from comptoir.sales.selectors import (
@@ -69,8 +73,6 @@ def test_a_used_ticket_is_voided_last(park, member, products, manager):
 def test_a_full_refund_voids_every_ticket_and_the_member_sees_it(
     park, member, products, manager
 ):
-    from django.test import Client as HttpClient
-
     sale = factories.paid_online_sale(
         park, member, factories.basket(products, ("ticket", 2))
     )
@@ -177,3 +179,28 @@ def test_refunding_other_lines_voids_nothing_else(park, member, products, manage
     snack = sale.lines.get(product=products["snack"])
     _refund(sale, snack, 2, manager)
     assert usable_tickets_of(member, _today(park)).count() == 1
+
+
+def test_a_refunded_voucher_shows_as_void_in_the_member_space(
+    park, member, products, manager
+):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("voucher", 1))
+    )
+    refund_sale(sale=sale, quantities=None, method="card", actor=manager, reason="x")
+    http = HttpClient()
+    http.force_login(member.user)
+    page = http.get(f"/{park.organization.slug}/espace-membre/bons-cadeaux/")
+    text = page.content.decode()
+    assert "Remboursé — non valable" in text
+    assert "Valable</span>" not in text
+
+
+def test_a_refunded_tickets_pdf_says_it_is_cancelled(park, member, products, manager):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
+    refund_sale(sale=sale, quantities=None, method="card", actor=manager, reason="x")
+    ticket = Ticket.objects.get(sale_line__sale=sale)
+    text = PdfReader(io.BytesIO(ticket_pdf(ticket))).pages[0].extract_text()
+    assert "ANNULÉ — REMBOURSÉ" in text
