@@ -81,3 +81,25 @@ def spendable_vouchers(organization_id: int, today: dt.date) -> QuerySet[GiftVou
         balance__gt=0,
         valid_until__gte=today,
     )
+
+
+def entitlements_of(sale: Sale) -> dict:
+    """What a sale entitles to, with what refunds voided: its tickets,
+    gift vouchers and bookings."""
+    return {
+        "tickets": list(
+            Ticket.objects.filter(sale_line__sale=sale)
+            .select_related("sale_line")
+            .order_by("pk")
+        ),
+        "vouchers": list(
+            GiftVoucher.objects.filter(sale_line__sale=sale)
+            .select_related("sale_line")
+            .order_by("pk")
+        ),
+        "bookings": list(
+            Booking.objects.filter(sale_line__sale=sale)
+            .select_related("sale_line")
+            .order_by("starts_at", "pk")
+        ),
+    }

@@ -204,3 +204,19 @@ def test_a_refunded_tickets_pdf_says_it_is_cancelled(park, member, products, man
     ticket = Ticket.objects.get(sale_line__sale=sale)
     text = PdfReader(io.BytesIO(ticket_pdf(ticket))).pages[0].extract_text()
     assert "ANNULÉ — REMBOURSÉ" in text
+
+
+def test_the_sale_page_shows_which_tickets_a_refund_voided(
+    park, member, products, manager
+):
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 2))
+    )
+    _refund(sale, sale.lines.get(), 1, manager)
+    http = HttpClient()
+    http.force_login(manager)
+    text = http.get(f"/backoffice/ventes/{sale.public_id}/").content.decode()
+    voided = Ticket.objects.get(sale_line__sale=sale, voided_at__isnull=False)
+    assert text.count("Remboursé — non valable") == 1
+    row = text[text.index(voided.code) :].split("</tr>")[0]
+    assert "Remboursé — non valable" in row

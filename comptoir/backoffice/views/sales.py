@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.documents import pdf_bytes
-from comptoir.sales.selectors import sales_of
+from comptoir.sales.selectors import entitlements_of, sales_of
 from comptoir.sales.services import SaleError, refund_sale
 
 from ..forms import RefundForm, SaleFilterForm
@@ -66,6 +66,7 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
             alerts=open_alerts(self.organization.pk).filter(sale=sale),
             history=entries(sale, *state.documents),
         )
+        context["entitlements"] = entitlements_of(sale)
         return context
 
 
