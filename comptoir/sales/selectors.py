@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from comptoir.customers.models import Client
 
-from .models import Booking, GiftVoucher, Sale, SaleStatus, Ticket
+from .models import Booking, GiftVoucher, Sale, SaleLine, SaleStatus, Ticket
 
 
 def sales_of(organization_id: int) -> QuerySet[Sale]:
@@ -103,3 +103,8 @@ def entitlements_of(sale: Sale) -> dict:
             .order_by("starts_at", "pk")
         ),
     }
+
+
+def was_sold(product_id: int) -> bool:
+    """Whether any sale line (even of a basket not paid) names the product."""
+    return SaleLine.objects.filter(product_id=product_id).exists()

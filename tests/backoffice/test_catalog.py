@@ -138,6 +138,8 @@ def test_a_price_change_never_alters_a_sale_already_made(
 
 def test_a_product_never_sold_can_be_deleted(as_manager, park, products):
     product = products["socks"]
+    page = as_manager.get(f"/backoffice/catalogue/{product.pk}/").content.decode()
+    assert f"/backoffice/catalogue/{product.pk}/supprimer/" in page
     response = as_manager.post(f"/backoffice/catalogue/{product.pk}/supprimer/")
     assert response.status_code == 302
     assert not Product.objects.filter(pk=product.pk).exists()
@@ -155,6 +157,9 @@ def test_a_product_once_sold_is_archived_never_deleted(
         f"/backoffice/catalogue/{product.pk}/supprimer/", follow=True
     )
     assert "ne peut pas être supprimé" in response.content.decode()
+    page = response.content.decode()
+    assert "/supprimer/" not in page
+    assert "Déjà vendu" in page
     assert Product.objects.filter(pk=product.pk).exists()
     as_manager.post(f"/backoffice/catalogue/{product.pk}/archiver/")
     product.refresh_from_db()

@@ -41,6 +41,7 @@ from comptoir.core.audit import history
 from comptoir.core.clock import business_date
 from comptoir.customers.selectors import groups_of
 from comptoir.sales.places import day_availability
+from comptoir.sales.selectors import was_sold
 
 from ..catalog_forms import (
     ClosedDayForm,
@@ -260,6 +261,7 @@ class ProductDetailView(CatalogMixin, TemplateView):
             closed_days=product.closed_days.all(),
             closed_form=kwargs.get("closed_form") or ClosedDayForm(),
             history=product_history(product),
+            was_sold=was_sold(product.pk),
         )
         if schedule is not None:
             day = _shown_day(self.request, product)
