@@ -93,8 +93,11 @@ def clients_to_add(group: CustomerGroup, text: str) -> QuerySet[Client]:
 
 def counter_products(park: Park) -> QuerySet[Product]:
     return Product.objects.filter(
-        organization_id=park.organization_id, park=park, active=True
-    ).filter(sold_at_counter=True).order_by("kind", "name")
+        organization_id=park.organization_id,
+        park=park,
+        active=True,
+        sold_at_counter=True,
+    ).order_by("kind", "name")
 
 
 def filter_sales(organization_id: int, data: dict) -> QuerySet[Sale]:
