@@ -284,3 +284,26 @@ def test_the_catalogue_reads_in_english(as_manager, products):
     assert "Private shops and group prices" in text
     assert "Wednesday" in text
     assert "Créneaux de réservation" not in text
+
+
+def test_a_product_taken_off_the_counter_is_not_offered_there(
+    as_manager, as_cashier, park, products
+):
+    socks = products["socks"]
+    data = {
+        **_form(
+            park,
+            name=socks.name,
+            kind=socks.kind,
+            nature="goods",
+            price_incl="3,50",
+            sold_at_counter=None,
+        ),
+        "park": "",
+    }
+    as_manager.post(f"/backoffice/catalogue/{socks.pk}/", data)
+    socks.refresh_from_db()
+    assert socks.sold_at_counter is False
+    counter = as_cashier.get("/backoffice/caisse/").content.decode()
+    assert f"qty_{socks.pk}" not in counter
+    assert f"qty_{products['ticket'].pk}" in counter
