@@ -22,7 +22,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from comptoir.catalog.models import ProductKind
+from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
 from comptoir.catalog.selectors import offer_for, offers_for
 from comptoir.core.clock import local
 from comptoir.customers.selectors import field_labels
@@ -341,7 +341,7 @@ class ConfirmationView(ShopMixin, TemplateView):
             lines=lines,
             invoices=invoices,
             missing_labels=field_labels(invoice_blockers(self.client, sale.park)),
-            has_tickets=any(ln.product_kind == ProductKind.TICKET for ln in lines),
+            has_tickets=any(ln.product_kind in ADMISSION_KINDS for ln in lines),
             has_bookings=any(ln.product_kind == ProductKind.BOOKING for ln in lines),
             has_vouchers=any(
                 ln.product_kind == ProductKind.GIFT_VOUCHER for ln in lines

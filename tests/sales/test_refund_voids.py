@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from pypdf import PdfReader
 
-from comptoir.catalog.models import ProductKind
+from comptoir.catalog.models import Product, ProductKind
 from comptoir.members.tickets import ticket_pdf
 from comptoir.sales.models import Booking, GiftVoucher, Ticket
 from comptoir.sales.places import remaining_places
@@ -117,8 +117,6 @@ def test_an_untouched_voucher_is_voided_before_a_partly_spent_one(
 
 
 def _booking_product(park):
-    from comptoir.catalog.models import Product
-
     product = Product.objects.create(
         organization=park.organization,
         park=park,
@@ -220,3 +218,21 @@ def test_the_sale_page_shows_which_tickets_a_refund_voided(
     assert text.count("Remboursé — non valable") == 1
     row = text[text.index(voided.code) :].split("</tr>")[0]
     assert "Remboursé — non valable" in row
+
+
+def test_an_entry_gives_tickets_valid_for_its_validity(park, member, manager):
+    entry = Product.objects.create(
+        organization=park.organization,
+        park=park,
+        name="Entrée du jour",
+        kind=ProductKind.ENTRY,
+        price_incl=Decimal("12.00"),
+        vat_rate="20.00",
+        voucher_validity_days=1,
+    )
+    sale = factories.paid_online_sale(park, member, [Item(entry, 2)])
+    tickets = Ticket.objects.filter(sale_line__sale=sale)
+    assert tickets.count() == 2
+    assert {t.valid_until for t in tickets} == {sale.sale_date + dt.timedelta(1)}
+    _refund(sale, sale.lines.get(), 1, manager)
+    assert usable_tickets_of(member, sale.sale_date).count() == 1
