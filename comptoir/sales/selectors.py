@@ -108,3 +108,13 @@ def entitlements_of(sale: Sale) -> dict:
 def was_sold(product_id: int) -> bool:
     """Whether any sale line (even of a basket not paid) names the product."""
     return SaleLine.objects.filter(product_id=product_id).exists()
+
+
+def bookings_on(product_id: int, starts: list[dt.datetime]) -> QuerySet[Booking]:
+    """Paid, not cancelled bookings of a product starting at one of `starts`."""
+    return Booking.objects.filter(
+        sale_line__product_id=product_id,
+        sale_line__sale__status=SaleStatus.PAID,
+        cancelled_at__isnull=True,
+        starts_at__in=starts,
+    )

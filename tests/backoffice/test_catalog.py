@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -307,3 +309,32 @@ def test_a_product_taken_off_the_counter_is_not_offered_there(
     counter = as_cashier.get("/backoffice/caisse/").content.decode()
     assert f"qty_{socks.pk}" not in counter
     assert f"qty_{products['ticket'].pk}" in counter
+
+
+def test_closing_a_day_with_bookings_sold_warns_the_manager(
+    as_manager, park, member, products
+):
+    laser = products["laser"]
+    factories.slot_schedule(laser, capacity=10)
+    day = dt.date.today() + dt.timedelta(days=20)
+    start = dt.datetime.combine(day, dt.time(15), tzinfo=ZoneInfo(park.time_zone))
+    factories.paid_online_sale(
+        park, member, [factories.Item(laser, 3, booking_start=start)]
+    )
+    factories.paid_online_sale(
+        park, member, [factories.Item(laser, 1, booking_start=start)]
+    )
+    response = as_manager.post(
+        f"/backoffice/catalogue/{laser.pk}/fermetures/",
+        {"fermeture-day": day.isoformat(), "fermeture-reason": "Travaux"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "2 réservations déjà vendues ce jour-là restent valables" in text
+    other = day + dt.timedelta(days=1)
+    response = as_manager.post(
+        f"/backoffice/catalogue/{laser.pk}/fermetures/",
+        {"fermeture-day": other.isoformat()},
+        follow=True,
+    )
+    assert "déjà vendue" not in response.content.decode()

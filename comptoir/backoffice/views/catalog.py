@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 from PIL import Image, UnidentifiedImageError
@@ -36,12 +37,12 @@ from comptoir.catalog.services import (
     set_product_active,
     update_product,
 )
-from comptoir.catalog.slots import schedule_of
+from comptoir.catalog.slots import day_starts, schedule_of
 from comptoir.core.audit import history
 from comptoir.core.clock import business_date
 from comptoir.customers.selectors import groups_of
 from comptoir.sales.places import day_availability
-from comptoir.sales.selectors import was_sold
+from comptoir.sales.selectors import bookings_on, was_sold
 
 from ..catalog_forms import (
     ClosedDayForm,
@@ -446,13 +447,29 @@ class ClosedDayView(ProductDetailView):
             return redirect("backoffice:product", pk=product.pk)
         form = ClosedDayForm(request.POST)
         if form.is_valid():
+            day = form.cleaned_data["day"]
+            # The slots of that day, read before it is closed.
+            starts = day_starts(product, day)
             add_closed_day(
                 product=product,
-                day=form.cleaned_data["day"],
+                day=day,
                 reason=form.cleaned_data["reason"].strip(),
                 actor=request.user,
             )
             messages.success(request, _("Jour de fermeture ajouté."))
+            sold = bookings_on(product.pk, starts).count()
+            if sold:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d réservation déjà vendue ce jour-là reste "
+                        "valable : prévenez le client ou remboursez-la.",
+                        "%(count)d réservations déjà vendues ce jour-là restent "
+                        "valables : prévenez les clients ou remboursez-les.",
+                        sold,
+                    )
+                    % {"count": sold},
+                )
             return redirect("backoffice:product", pk=product.pk)
         messages.error(request, _("Indiquez le jour de fermeture."))
         return self.render_to_response(
