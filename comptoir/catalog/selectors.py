@@ -29,7 +29,7 @@ def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
     ones) at the best price it is entitled to."""
     products = Product.objects.filter(
         organization_id=organization_id, active=True
-    ).select_related("park")
+    ).select_related("park", "slot_schedule")
     offers: dict[int, Offer] = {}
     for product in products.filter(public=True):
         offers[product.pk] = Offer(product, product.price_incl, "")
@@ -39,7 +39,7 @@ def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
             group__private_shop=True,
             product__organization_id=organization_id,
             product__active=True,
-        ).select_related("product", "product__park", "group")
+        ).select_related("product", "product__park", "product__slot_schedule", "group")
         for gp in group_prices:
             price = (
                 gp.price_incl if gp.price_incl is not None else gp.product.price_incl

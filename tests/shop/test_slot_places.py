@@ -5,6 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client as HttpClient
 from django.utils import timezone
 
 from comptoir.catalog.models import ClosedDay
@@ -131,3 +132,10 @@ def test_a_paid_booking_uses_the_slot_length(organization, laser, as_member):
     pay_on_simulator(as_member, organization)
     booking = Booking.objects.get()
     assert booking.ends_at - booking.starts_at == dt.timedelta(minutes=90)
+
+
+def test_the_product_card_tells_the_slot_length_and_places(
+    organization, laser, products
+):
+    page = HttpClient().get(shop(organization, "home")).content.decode()
+    assert "Créneaux de 90 minutes · 4 places par créneau" in page
