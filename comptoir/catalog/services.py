@@ -154,7 +154,8 @@ def update_product(
     }
     image_change = ""
     if image is not None:
-        # Replaced files stay in storage: a document may still name them.
+        # The file name is a hash of the pixels: a new image never
+        # overwrites the file of another product.
         product.image = image
         image_change = "replaced"
     elif remove_image and product.image:
@@ -245,7 +246,6 @@ def set_group_price(
             "group": group.name,
             "before": "" if before is None else f"{before:.2f}",
             "after": "" if price_incl is None else f"{price_incl:.2f}",
-            "new": before is None and existing is not None,
         },
     )
     return existing
