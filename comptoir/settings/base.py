@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "comptoir.sales",
     "comptoir.invoicing",
     "comptoir.alerts",
+    "comptoir.payments",
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",

@@ -29,6 +29,14 @@ from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
 from comptoir.invoicing.selectors import invoices_of_client
 from comptoir.organizations.models import Organization
+from comptoir.payments.notifications import UnknownSale, receive_notification
+from comptoir.payments.providers import (
+    InvalidNotification,
+    PaymentStatus,
+    checkout_provider,
+    get_provider,
+)
+from comptoir.payments.providers.simulator import build_notification, read_session
 from comptoir.sales.models import SaleStatus
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import PaymentMismatch, SaleError
@@ -43,14 +51,6 @@ from .forms import (
     CheckoutCompanyForm,
 )
 from .mixins import ShopMixin
-from .payments import (
-    InvalidNotification,
-    PaymentStatus,
-    checkout_provider,
-    get_provider,
-)
-from .payments.notifications import UnknownSale, receive_notification
-from .payments.simulator import build_notification, read_session
 
 DEFAULT_TZ = "Europe/Paris"
 

@@ -21,8 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from comptoir.catalog.models import GroupPrice, Product, ProductKind
 from comptoir.invoicing.services import ensure_rendered
+from comptoir.payments.providers.simulator import open_session
 from comptoir.sales.models import Ticket
-from comptoir.shop.payments.simulator import open_session
 from tests import factories
 
 VISITORS = ("anon", "a1", "a2", "b", "cashier", "manager", "manager_b")

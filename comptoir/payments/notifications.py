@@ -11,7 +11,7 @@ from comptoir.sales.models import Channel, Sale
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import abandon_sale, record_payment
 
-from .base import PaymentProvider, PaymentStatus
+from .providers import PaymentProvider, PaymentStatus
 
 logger = logging.getLogger(__name__)
 
