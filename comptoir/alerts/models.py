@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     INVOICE_NOT_GENERATED = "invoice_not_generated", _("Facture non générée")
+    PAYMENT_TO_REFUND = "payment_to_refund", _("Paiement à rembourser")
+    REFUND_FAILED = "refund_failed", _("Remboursement non effectué")
 
 
 class AlertStatus(models.TextChoices):

@@ -44,6 +44,10 @@ class PaymentMismatch(SaleError):
     pass
 
 
+class SaleNotPayable(PaymentMismatch):
+    """An abandoned or superseded basket: only the newest one can be paid."""
+
+
 @dataclass(frozen=True)
 class Item:
     """One basket line: a product at the price this buyer is entitled to."""
@@ -196,6 +200,8 @@ def record_payment(
             return PaymentOutcome(sale, existing, False, [])
         if sale.status == SaleStatus.PAID:
             raise PaymentMismatch("Cette vente est déjà payée.")
+        if sale.status == SaleStatus.ABANDONED:
+            raise SaleNotPayable("Ce panier a été abandonné ou remplacé.")
         if Decimal(amount) != sale.total_incl:
             raise PaymentMismatch(
                 f"Montant reçu {amount} différent du montant de la vente "

@@ -10,9 +10,10 @@ from comptoir.customers.selectors import (
     missing_invoice_fields,
 )
 from comptoir.organizations.models import Park
+from comptoir.payments.services import release_pending_sale
 from comptoir.sales.models import Channel, Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
-from comptoir.sales.services import abandon_sale, create_sale
+from comptoir.sales.services import create_sale
 
 from .cart import PricedCart
 
@@ -53,7 +54,7 @@ def start_checkout(
             .first()
         )
         if previous is not None:
-            abandon_sale(sale=previous)
+            release_pending_sale(sale=previous, why="checkout.superseded")
     return create_sale(
         park=cart.parks[0],
         client=client,

@@ -29,17 +29,30 @@ from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
 from comptoir.invoicing.selectors import invoices_of_client
 from comptoir.organizations.models import Organization
+from comptoir.payments.models import EventOutcome
 from comptoir.payments.notifications import UnknownSale, receive_notification
 from comptoir.payments.providers import (
     InvalidNotification,
     PaymentStatus,
-    checkout_provider,
     get_provider,
+    simulator_enabled,
 )
-from comptoir.payments.providers.simulator import build_notification, read_session
+from comptoir.payments.providers.simulator import (
+    build_notification,
+    read_session,
+    transaction_id,
+)
+from comptoir.payments.selectors import session_is_open
+from comptoir.payments.services import (
+    PaymentsNotConfigured,
+    PaymentStartFailed,
+    checkout_provider,
+    release_pending_sale,
+    start_payment,
+)
 from comptoir.sales.models import SaleStatus
 from comptoir.sales.selectors import sales_of
-from comptoir.sales.services import PaymentMismatch, SaleError
+from comptoir.sales.services import SaleError
 
 from .cart import price_cart
 from .checkout import CheckoutError, invoice_blockers, start_checkout
@@ -220,9 +233,15 @@ class CheckoutView(ShopMixin, TemplateView):
             company_form=company_form
             if missing or (company_form is not None and company_form.errors)
             else None,
-            provider=checkout_provider(),
+            provider=self.provider(),
         )
         return context
+
+    def provider(self):
+        try:
+            return checkout_provider(self.organization)[0]
+        except PaymentsNotConfigured:
+            return None
 
     def get(self, request, *args, **kwargs):
         if self.priced().is_empty:
@@ -258,6 +277,12 @@ class CheckoutView(ShopMixin, TemplateView):
         return redirect("shop:checkout", org_slug=self.organization.slug)
 
     def pay(self, request):
+        if self.provider() is None:
+            messages.error(
+                request,
+                _("Le paiement en ligne n'est pas encore disponible pour ce compte."),
+            )
+            return redirect("shop:cart", org_slug=self.organization.slug)
         try:
             sale = start_checkout(
                 cart=self.priced(),
@@ -276,10 +301,42 @@ class CheckoutView(ShopMixin, TemplateView):
                 kwargs={"org_slug": self.organization.slug, "sale_id": sale.public_id},
             )
         )
-        url = checkout_provider().start(
-            request=request, sale=sale, return_url=return_url
+        cancel_url = request.build_absolute_uri(
+            reverse(
+                "shop:payment_cancel",
+                kwargs={"org_slug": self.organization.slug, "sale_id": sale.public_id},
+            )
         )
+        try:
+            url = start_payment(sale=sale, return_url=return_url, cancel_url=cancel_url)
+        except (PaymentsNotConfigured, PaymentStartFailed) as exc:
+            messages.error(request, exc.message)
+            return redirect("shop:cart", org_slug=self.organization.slug)
         return HttpResponseRedirect(url)
+
+
+class PaymentCancelView(ShopMixin, View):
+    """The provider's "back to the shop" link: the basket is released (its
+    payment session closed at the provider) and the cart kept."""
+
+    def get(self, request, org_slug, sale_id):
+        if self.client is None:
+            raise Http404
+        sale = get_object_or_404(
+            sales_of(self.organization.pk).filter(client=self.client),
+            public_id=sale_id,
+        )
+        if sale.status == SaleStatus.PENDING:
+            release_pending_sale(sale=sale, why="checkout.cancelled_by_buyer")
+            sale.refresh_from_db()
+        if sale.status == SaleStatus.PAID:
+            return redirect(
+                "shop:confirmation", org_slug=org_slug, sale_id=sale.public_id
+            )
+        messages.warning(
+            request, _("Le paiement a été abandonné. Votre panier est conservé.")
+        )
+        return redirect("shop:cart", org_slug=org_slug)
 
 
 class ConfirmationView(ShopMixin, TemplateView):
@@ -339,6 +396,8 @@ class SimulatorView(ShopMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
+        if not simulator_enabled():
+            raise Http404
         try:
             self.session = read_session(kwargs["token"])
         except signing.SignatureExpired:
@@ -353,8 +412,18 @@ class SimulatorView(ShopMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(session=self.session, expired=self.expired)
+        context.update(session=self.session, expired=self.expired, closed=self.closed)
         return context
+
+    @property
+    def closed(self) -> bool:
+        """Like a real provider's expired session: a superseded or abandoned
+        basket's page takes no payment."""
+        if self.session is None:
+            return False
+        return not session_is_open(
+            provider="simulator", session_id=transaction_id(self.kwargs["token"])
+        )
 
     def post(self, request, org_slug, token):
         if self.session is None:
@@ -366,6 +435,8 @@ class SimulatorView(ShopMixin, TemplateView):
         }.get(request.POST.get("action", ""))
         if status is None:
             return HttpResponseBadRequest()
+        if self.closed:
+            return self.get(request, org_slug=org_slug, token=token)
         body, headers = build_notification(token=token, status=status)
         # Server to server, through the very code the notification endpoint
         # runs, signature check included.
@@ -376,7 +447,7 @@ class SimulatorView(ShopMixin, TemplateView):
                 body=body,
                 headers=headers,
             )
-        except (InvalidNotification, UnknownSale, PaymentMismatch):
+        except (InvalidNotification, UnknownSale):
             pass  # the return page shows the sale as it stands
         url = self.session["return"]
         if status != PaymentStatus.PAID:
@@ -394,7 +465,7 @@ class NotificationView(View):
         if payment_provider is None:
             raise Http404
         try:
-            receive_notification(
+            result = receive_notification(
                 organization=organization,
                 provider=payment_provider,
                 body=request.body,
@@ -403,7 +474,13 @@ class NotificationView(View):
         except InvalidNotification:
             return HttpResponseBadRequest("invalid notification")
         except UnknownSale:
+            if payment_provider.real:
+                # Logged for the operator; a retry would change nothing.
+                return HttpResponse("unknown sale, logged")
             return HttpResponse("unknown sale", status=404)
-        except PaymentMismatch as exc:
-            return HttpResponse(exc.message, status=409)
+        refused = result.outcome in (EventOutcome.REFUSED, EventOutcome.AMOUNT_MISMATCH)
+        if refused and not payment_provider.real:
+            return HttpResponse(result.message, status=409)
+        # A real provider retries anything but a 2xx for days: what could not
+        # be applied is in the provider log, with an alert.
         return HttpResponse("OK")

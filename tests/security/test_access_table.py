@@ -133,6 +133,12 @@ ACCESS = {
         own=   (NF, OK, NF, NF, NF, NF, NF),
         other=every(NF), random=every(NF), cross=every(NF),
     )},
+    # The provider's "back to the shop" link: the buyer's own basket only.
+    "shop:payment_cancel": {"GET": Ids(
+        "sale",
+        own=   (NF, GO, NF, NF, NF, NF, NF),
+        other=every(NF), random=every(NF), cross=every(NF),
+    )},
     # The payment page stands for the provider's: its signed token is the key.
     "shop:simulator": {
         "GET": Ids("payment", own=every(OK),

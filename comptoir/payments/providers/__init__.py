@@ -1,27 +1,35 @@
-"""Payment providers the shop can send buyers to.
+"""Payment providers, one module each; the registry that knows them.
 
-`settings.SHOP_PAYMENT_PROVIDER` names the one used at checkout (the
-simulated card provider by default); any registered provider may notify.
+Adding a provider (Mollie, PayPlug…) is one module here implementing
+`PaymentProvider`, registered below, plus its choice in `ProviderName`.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from .base import InvalidNotification, Notification, PaymentProvider, PaymentStatus
+from .base import (
+    InvalidNotification,
+    Notification,
+    PaymentProvider,
+    PaymentStatus,
+    ProviderRefused,
+    ProviderUnavailable,
+)
 from .simulator import SimulatorProvider
+from .simulator import enabled as simulator_enabled
+from .stripe import StripeProvider
 
 PROVIDERS: dict[str, PaymentProvider] = {
-    provider.name: provider for provider in (SimulatorProvider(),)
+    provider.name: provider for provider in (SimulatorProvider(), StripeProvider())
 }
 
 
 def get_provider(name: str) -> PaymentProvider | None:
-    return PROVIDERS.get(name)
-
-
-def checkout_provider() -> PaymentProvider:
-    return PROVIDERS[getattr(settings, "SHOP_PAYMENT_PROVIDER", "simulator")]
+    """The provider of that name, unless it is the simulator where the site
+    does not allow it (production)."""
+    provider = PROVIDERS.get(name)
+    if provider is not None and not provider.real and not simulator_enabled():
+        return None
+    return provider
 
 
 __all__ = [
@@ -29,6 +37,8 @@ __all__ = [
     "Notification",
     "PaymentProvider",
     "PaymentStatus",
-    "checkout_provider",
+    "ProviderRefused",
+    "ProviderUnavailable",
     "get_provider",
+    "simulator_enabled",
 ]
