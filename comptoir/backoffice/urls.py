@@ -9,6 +9,7 @@ from .views import (
     groups,
     invoices,
     parks,
+    payments,
     sales,
 )
 
@@ -77,4 +78,9 @@ urlpatterns = [
     ),
     path("parcs/", parks.ParkListView.as_view(), name="parks"),
     path("parcs/<int:pk>/", parks.ParkDetailView.as_view(), name="park"),
+    path(
+        "paiement-en-ligne/",
+        payments.PaymentSettingsView.as_view(),
+        name="payment_settings",
+    ),
 ]

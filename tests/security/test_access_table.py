@@ -215,6 +215,7 @@ ACCESS = {
     "backoffice:parks":         {"GET": MANAGER_PAGE},
     "backoffice:park":          {"GET": manager_object("park"),
                                  "POST": manager_object("park")},
+    "backoffice:payment_settings": {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
 }
 # fmt: on
 

@@ -56,7 +56,9 @@ def client(account) -> stripe.StripeClient:
 def _call(function, *args, **kwargs):
     """Run one API call, turning Stripe's errors into ours."""
     try:
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        # Plain data from here on: StripeObject is not a dict (`.get`).
+        return result.to_dict() if hasattr(result, "to_dict") else result
     except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
         raise ProviderUnavailable(str(exc.user_message or exc)) from exc
     except stripe.StripeError as exc:
