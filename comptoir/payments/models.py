@@ -32,9 +32,12 @@ class ProviderAccount(models.Model):
         default=ProviderName.SIMULATOR,
     )
     publishable_key = models.CharField(_("clé publiable"), max_length=255, blank=True)
-    secret_key = EncryptedCharField(_("clé secrète"), max_length=255, blank=True)
+    # The library stores an empty value as NULL.
+    secret_key = EncryptedCharField(
+        _("clé secrète"), max_length=255, blank=True, null=True
+    )
     webhook_secret = EncryptedCharField(
-        _("secret de signature des webhooks"), max_length=255, blank=True
+        _("secret de signature des webhooks"), max_length=255, blank=True, null=True
     )
     checked_at = models.DateTimeField(_("testé le"), null=True, blank=True)
     check_ok = models.BooleanField(_("connexion valide"), null=True)

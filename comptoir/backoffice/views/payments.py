@@ -53,7 +53,7 @@ class ProviderAccountForm(forms.Form):
             )
         self.fields["provider"].choices = choices
         for name in ("secret_key", "webhook_secret"):
-            stored = getattr(account, name, "") if account else ""
+            stored = (getattr(account, name, "") or "") if account else ""
             if stored:
                 self.fields[name].help_text = _(
                     "Enregistrée : %(masked)s. Laissez vide pour la conserver."
@@ -75,7 +75,7 @@ class ProviderAccountForm(forms.Form):
         for name, (prefix, message) in checks.items():
             value = (cleaned.get(name) or "").strip()
             cleaned[name] = value
-            stored = getattr(account, name, "") if account else ""
+            stored = (getattr(account, name, "") or "") if account else ""
             if not value and not stored:
                 self.add_error(name, message)
             elif value and not value.startswith(

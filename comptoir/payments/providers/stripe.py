@@ -245,9 +245,9 @@ class StripeProvider(PaymentProvider):
         problems = []
         if not account.publishable_key.startswith("pk_"):
             problems.append(_("la clé publiable doit commencer par « pk_ »"))
-        if not account.secret_key.startswith(("sk_", "rk_")):
+        if not (account.secret_key or "").startswith(("sk_", "rk_")):
             problems.append(_("la clé secrète doit commencer par « sk_ » ou « rk_ »"))
-        if not account.webhook_secret.startswith("whsec_"):
+        if not (account.webhook_secret or "").startswith("whsec_"):
             problems.append(_("le secret des webhooks doit commencer par « whsec_ »"))
         live = [
             k.split("_")[1:2] for k in (account.publishable_key, account.secret_key)
