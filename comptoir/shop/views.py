@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 from comptoir.catalog.models import ProductKind
 from comptoir.catalog.selectors import offer_for, offers_for
 from comptoir.core.clock import local
+from comptoir.core.middleware import CSP
 from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
 from comptoir.invoicing.selectors import invoices_of_client
@@ -242,6 +243,18 @@ class CheckoutView(ShopMixin, TemplateView):
             return checkout_provider(self.organization)[0]
         except PaymentsNotConfigured:
             return None
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        provider = context.get("provider")
+        if provider is not None and provider.page_origins():
+            # The pay button's answer is a redirect to the provider's page:
+            # the form-action directive must name it, or the browser stops.
+            origins = " ".join(provider.page_origins())
+            response["Content-Security-Policy"] = CSP.replace(
+                "form-action 'self'", f"form-action 'self' {origins}"
+            )
+        return response
 
     def get(self, request, *args, **kwargs):
         if self.priced().is_empty:

@@ -335,3 +335,18 @@ def _public_session(standin, session) -> dict:
         for k, v in standin.sessions[session.session_id].items()
         if not k.startswith("_")
     }
+
+
+def test_the_checkout_page_lets_the_pay_button_redirect_to_stripe(
+    organization, products, as_member, standin, stripe_account
+):
+    from tests.shop.fixtures import add_to_cart
+
+    add_to_cart(as_member, organization, products["ticket"])
+
+    csp = as_member.get(shop(organization, "checkout"))["Content-Security-Policy"]
+
+    form_action = next(d for d in csp.split(";") if "form-action" in d)
+    assert "https://checkout.stripe.com" in form_action
+    assert standin.base_url in form_action
+    assert "default-src 'self'" in csp

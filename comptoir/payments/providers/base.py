@@ -180,6 +180,11 @@ class PaymentProvider(ABC):
     ) -> RefundState:
         """Where a refund stands, asked of the provider."""
 
+    def page_origins(self) -> list[str]:
+        """Origins of its payment page: the checkout form's CSP must allow
+        a redirect there (`form-action`)."""
+        return []
+
     def test_connection(self, *, account: ProviderAccount | None) -> str:
         """A sentence saying the keys work; raises `ProviderRefused` or
         `ProviderUnavailable` when they do not."""

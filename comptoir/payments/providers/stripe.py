@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -196,6 +197,14 @@ class StripeProvider(PaymentProvider):
                 sale_id=_sale_id(obj),
             )
         return Notification(**common, status=PaymentStatus.IGNORED)
+
+    def page_origins(self) -> list[str]:
+        origins = ["https://checkout.stripe.com"]
+        base = getattr(settings, "STRIPE_API_BASE", "")
+        if base:
+            parts = urlsplit(base)
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+        return origins
 
     def session_state(self, *, account, session) -> SessionState:
         found = _call(client(account).v1.checkout.sessions.retrieve, session.session_id)
