@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
@@ -55,6 +56,18 @@ def start_checkout(
         )
         if previous is not None:
             release_pending_sale(sale=previous, why="checkout.superseded")
+            previous.refresh_from_db(fields=["status"])
+            if previous.status != SaleStatus.ABANDONED:
+                # The provider took (or is taking) the money for it: a new
+                # basket now would charge the member twice.
+                raise CheckoutError(
+                    [
+                        _(
+                            "Le paiement de votre commande précédente est en cours "
+                            "de confirmation : patientez quelques instants."
+                        )
+                    ]
+                )
     return create_sale(
         park=cart.parks[0],
         client=client,

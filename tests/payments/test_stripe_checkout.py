@@ -350,3 +350,20 @@ def test_the_checkout_page_lets_the_pay_button_redirect_to_stripe(
     assert "https://checkout.stripe.com" in form_action
     assert standin.base_url in form_action
     assert "default-src 'self'" in csp
+
+
+def test_checking_out_again_while_stripe_holds_a_payment_creates_no_second_sale(
+    organization, products, as_member, standin, stripe_account
+):
+    _, first = checkout(as_member, organization, products)
+    standin.pay(first.session_id)  # paid at Stripe, webhook not here yet
+
+    response = as_member.post(
+        shop(organization, "checkout"), {"action": "pay"}, follow=True
+    )
+
+    assert "en cours de confirmation" in text(response)
+    assert Sale.objects.count() == 1
+    assert Sale.objects.get().status == SaleStatus.PENDING
+    standin.deliver(webhook_poster(organization))
+    assert Sale.objects.get().status == SaleStatus.PAID
