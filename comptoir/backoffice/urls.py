@@ -32,6 +32,11 @@ urlpatterns = [
         sales.SaleRefundView.as_view(),
         name="sale_refund",
     ),
+    path(
+        "ventes/<uuid:public_id>/alertes-paiement/fermer/",
+        sales.SalePaymentAlertsCloseView.as_view(),
+        name="sale_payment_alerts_close",
+    ),
     path("clients/", clients.ClientListView.as_view(), name="clients"),
     path("clients/nouveau/", clients.ClientCreateView.as_view(), name="client_create"),
     path("clients/<int:pk>/", clients.ClientDetailView.as_view(), name="client"),

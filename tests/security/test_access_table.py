@@ -194,6 +194,7 @@ ACCESS = {
     "backoffice:sale":          {"GET": staff_object("sale")},
     "backoffice:sale_issue_invoice": {"POST": staff_object("sale", GO)},
     "backoffice:sale_refund":   {"POST": manager_object("sale")},
+    "backoffice:sale_payment_alerts_close": {"POST": manager_object("sale", GO)},
     "backoffice:clients":       {"GET": STAFF_PAGE},
     "backoffice:client_create": {"GET": STAFF_PAGE, "POST": STAFF_PAGE},
     "backoffice:client":        {"GET": staff_object("client"),

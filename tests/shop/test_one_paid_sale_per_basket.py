@@ -162,3 +162,32 @@ def test_every_provider_message_is_in_the_log_shown_on_the_sale_page(
     assert "Journal du prestataire de paiement" in page
     for label in ("montant différent", "accepté", "doublon", "refusé"):
         assert label in page
+
+
+def test_a_manager_marks_a_payment_alert_handled_a_cashier_cannot(
+    organization, products, as_member, manager, cashier
+):
+    add_to_cart(as_member, organization, products["ticket"])
+    _checkout(as_member, organization)
+    _checkout(as_member, organization)
+    abandoned = Sale.objects.get(status=SaleStatus.ABANDONED)
+    _notify(organization, abandoned, reference="sim_late")
+    url = reverse("backoffice:sale_payment_alerts_close", args=[abandoned.public_id])
+    alert = Alert.objects.get(sale=abandoned)
+    page = text(
+        signed_in(manager).get(reverse("backoffice:sale", args=[abandoned.public_id]))
+    )
+    assert "Paiement à rembourser" in page and "sim_late" in page
+
+    assert signed_in(cashier).post(url, {"reason": "x"}).status_code == 403
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+    signed_in(manager).post(url, {"reason": "Remboursé chez le prestataire"})
+
+    alert.refresh_from_db()
+    assert (alert.status, alert.closed_by, alert.closed_reason) == (
+        "closed",
+        manager,
+        "Remboursé chez le prestataire",
+    )
