@@ -32,11 +32,6 @@ urlpatterns = [
         sales.SaleRefundView.as_view(),
         name="sale_refund",
     ),
-    path(
-        "ventes/<uuid:public_id>/alertes-paiement/fermer/",
-        sales.SalePaymentAlertsCloseView.as_view(),
-        name="sale_payment_alerts_close",
-    ),
     path("clients/", clients.ClientListView.as_view(), name="clients"),
     path("clients/nouveau/", clients.ClientCreateView.as_view(), name="client_create"),
     path("clients/<int:pk>/", clients.ClientDetailView.as_view(), name="client"),
@@ -59,6 +54,9 @@ urlpatterns = [
         name="group_remove_member",
     ),
     path("alertes/", alerts.AlertListView.as_view(), name="alerts"),
+    path(
+        "alertes/<int:pk>/traitee/", alerts.AlertCloseView.as_view(), name="alert_close"
+    ),
     path("factures/", invoices.DocumentListView.as_view(), name="invoices"),
     path(
         "factures/<uuid:public_id>/pdf/",

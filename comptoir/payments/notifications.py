@@ -124,13 +124,20 @@ def apply_notification(
             f"({notification.amount} {notification.currency}) pour une vente "
             f"inconnue ({notification.sale_id}) : à rembourser."
         )
-        log_event(
-            organization_id=organization.pk,
-            sale=None,
-            notification=notification,
-            outcome=EventOutcome.UNKNOWN_SALE,
-            message=message,
-        )
+        with transaction.atomic():
+            log_event(
+                organization_id=organization.pk,
+                sale=None,
+                notification=notification,
+                outcome=EventOutcome.UNKNOWN_SALE,
+                message=message,
+            )
+            raise_alert(
+                sale=None,
+                organization_id=organization.pk,
+                kind=AlertKind.PAYMENT_TO_REFUND,
+                message=message,
+            )
         logger.error(message)
         return NotificationResult(None, EventOutcome.UNKNOWN_SALE, False, message)
     if sale is None:

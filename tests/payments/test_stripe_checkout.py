@@ -281,6 +281,9 @@ def test_a_payment_for_an_unknown_sale_is_logged_for_the_operator(
     event = ProviderEvent.objects.get(outcome=EventOutcome.UNKNOWN_SALE)
     assert (event.organization, event.amount) == (organization, Decimal("42.00"))
     assert not Payment.objects.exists()
+    alert = Alert.objects.get(organization=organization)
+    assert (alert.kind, alert.sale) == (AlertKind.PAYMENT_TO_REFUND, None)
+    assert "pi_stranger" in alert.message
 
 
 def test_another_organizations_webhook_secret_is_refused(
@@ -367,3 +370,34 @@ def test_checking_out_again_while_stripe_holds_a_payment_creates_no_second_sale(
     assert Sale.objects.get().status == SaleStatus.PENDING
     standin.deliver(webhook_poster(organization))
     assert Sale.objects.get().status == SaleStatus.PAID
+
+
+def test_the_alerts_page_lists_money_for_no_known_sale_and_a_manager_closes_it(
+    organization, standin, stripe_account, manager
+):
+    from django.urls import reverse
+
+    from tests.shop.fixtures import signed_in
+
+    standin.event(
+        "payment_intent.succeeded",
+        {
+            "id": "pi_orphan",
+            "object": "payment_intent",
+            "amount_received": 1000,
+            "currency": "eur",
+            "metadata": {},
+        },
+    )
+    standin.deliver(webhook_poster(organization))
+    http = signed_in(manager)
+    alert = Alert.objects.get(organization=organization)
+
+    page = text(http.get(reverse("backoffice:alerts")))
+    assert "aucune vente connue" in page and "pi_orphan" in page
+    assert "pi_orphan" in text(http.get(reverse("backoffice:dashboard")))
+    http.post(reverse("backoffice:alert_close", args=[alert.pk]), {"reason": "Fait"})
+
+    alert.refresh_from_db()
+    assert (alert.status, alert.closed_reason) == ("closed", "Fait")
+    assert "pi_orphan" in text(http.get(reverse("backoffice:alerts") + "?etat=fermees"))

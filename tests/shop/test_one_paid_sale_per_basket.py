@@ -172,8 +172,8 @@ def test_a_manager_marks_a_payment_alert_handled_a_cashier_cannot(
     _checkout(as_member, organization)
     abandoned = Sale.objects.get(status=SaleStatus.ABANDONED)
     _notify(organization, abandoned, reference="sim_late")
-    url = reverse("backoffice:sale_payment_alerts_close", args=[abandoned.public_id])
     alert = Alert.objects.get(sale=abandoned)
+    url = reverse("backoffice:alert_close", args=[alert.pk])
     page = text(
         signed_in(manager).get(reverse("backoffice:sale", args=[abandoned.public_id]))
     )

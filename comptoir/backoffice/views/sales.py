@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from comptoir.alerts.models import AlertKind
-from comptoir.alerts.services import close_alerts
 from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.documents import pdf_bytes
@@ -176,25 +174,6 @@ def _refund_through_provider(request, sale, form, everything):
             ),
         )
     return redirect("backoffice:sale", public_id=sale.public_id)
-
-
-class SalePaymentAlertsCloseView(StaffRequiredMixin, View):
-    """A manager says a payment alert is handled (e.g. the money was given
-    back in the provider's dashboard); invoice alerts close by invoicing."""
-
-    manager_only = True
-    kinds = (AlertKind.PAYMENT_TO_REFUND, AlertKind.REFUND_FAILED)
-
-    def post(self, request, public_id):
-        sale = sale_for(self.organization, public_id)
-        reason = (request.POST.get("reason") or "").strip()[:200] or _("Traitée")
-        closed = sum(
-            close_alerts(sale=sale, kind=kind, closed_by=request.user, reason=reason)
-            for kind in self.kinds
-        )
-        if closed:
-            messages.success(request, _("Alerte marquée comme traitée."))
-        return redirect("backoffice:sale", public_id=sale.public_id)
 
 
 class DocumentDownloadView(StaffRequiredMixin, View):
