@@ -207,7 +207,7 @@ def complete_refund(*, refund: ProviderRefund, refund_id: str) -> ProviderRefund
     once, whatever the number of confirmations."""
     with transaction.atomic():
         locked = (
-            ProviderRefund.objects.select_for_update()
+            ProviderRefund.objects.select_for_update(of=("self",))
             .select_related("sale", "requested_by")
             .get(pk=refund.pk)
         )
