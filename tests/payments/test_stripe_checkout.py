@@ -401,3 +401,18 @@ def test_the_alerts_page_lists_money_for_no_known_sale_and_a_manager_closes_it(
     alert.refresh_from_db()
     assert (alert.status, alert.closed_reason) == ("closed", "Fait")
     assert "pi_orphan" in text(http.get(reverse("backoffice:alerts") + "?etat=fermees"))
+
+
+def test_an_expired_session_of_no_known_sale_raises_no_alert(
+    organization, standin, stripe_account
+):
+    standin.event(
+        "checkout.session.expired",
+        {"id": "cs_test_foreign", "object": "checkout.session", "metadata": {}},
+    )
+
+    [response] = standin.deliver(webhook_poster(organization))
+
+    assert response.status_code == 200
+    assert ProviderEvent.objects.get().outcome == EventOutcome.RECEIVED
+    assert not Alert.objects.exists()
