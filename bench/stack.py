@@ -119,6 +119,8 @@ class Stack:
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             SITE_URL=self.base_url,
             PAYMENT_SIMULATOR_SECRET=SIMULATOR_SECRET,
+            # A load and fault bench pays with the simulator, as a staging site.
+            COMPTOIR_ALLOW_PAYMENT_SIMULATOR="1",
             PYTHONUNBUFFERED="1",
         )
         return env

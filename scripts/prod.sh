@@ -22,6 +22,18 @@ export MEDIA_ROOT="${MEDIA_ROOT:-$PWD/var/prod-media}"
 export DJANGO_EMAIL_BACKEND="${DJANGO_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}"
 export EMAIL_FILE_PATH="${EMAIL_FILE_PATH:-$PWD/var/prod-mail}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:8000}"
+# This machine's stack (demo data, no Stripe keys) pays with the simulator,
+# as a staging site would: explicitly allowed, with a secret of its own. A
+# real deployment leaves COMPTOIR_ALLOW_PAYMENT_SIMULATOR unset and
+# configures Stripe per organization (back office, "Paiement en ligne").
+if [ -z "${COMPTOIR_ALLOW_PAYMENT_SIMULATOR+x}" ]; then
+  export COMPTOIR_ALLOW_PAYMENT_SIMULATOR=1
+  if [ -z "${PAYMENT_SIMULATOR_SECRET:-}" ]; then
+    [ -s var/prod-simulator-secret ] || $PY -c "import secrets; print(secrets.token_urlsafe(40))" > var/prod-simulator-secret
+    PAYMENT_SIMULATOR_SECRET="$(cat var/prod-simulator-secret)"
+    export PAYMENT_SIMULATOR_SECRET
+  fi
+fi
 WEB_WORKERS="${WEB_WORKERS:-4}"
 TASK_WORKERS="${TASK_WORKERS:-1}"
 BIND="${BIND:-127.0.0.1:8000}"

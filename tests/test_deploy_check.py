@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,10 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "comptoir.example",
     "COMPTOIR_ENCRYPTION_KEYS": "k" * 12 + "-production-like-encryption-key-0123",
+    # A fresh, empty database (not the demo's): checks that read the database
+    # find nothing to complain about there.
+    "DATABASE_URL": "sqlite:///"
+    + str(Path(tempfile.gettempdir()) / "comptoir-check-deploy-empty.sqlite3"),
 }
 
 

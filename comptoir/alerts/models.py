@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     INVOICE_NOT_GENERATED = "invoice_not_generated", _("Facture non générée")
+    PAYMENT_TO_REFUND = "payment_to_refund", _("Paiement à rembourser")
+    REFUND_FAILED = "refund_failed", _("Remboursement non effectué")
 
 
 class AlertStatus(models.TextChoices):
@@ -20,15 +22,24 @@ class Alert(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="alerts"
     )
+    # Empty only for money a payment provider took for no known sale.
     park = models.ForeignKey(
-        "organizations.Park", on_delete=models.CASCADE, related_name="alerts"
+        "organizations.Park",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("type"), max_length=40, choices=AlertKind.choices)
     status = models.CharField(
         _("statut"), max_length=10, choices=AlertStatus.choices, default="open"
     )
     sale = models.ForeignKey(
-        "sales.Sale", on_delete=models.CASCADE, related_name="alerts"
+        "sales.Sale",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
     )
     client = models.ForeignKey(
         "customers.Client",

@@ -67,3 +67,55 @@ def close_invoice_alerts(*, sale, closed_by=None, reason: str) -> int:
         closed_by=closed_by if getattr(closed_by, "pk", None) else None,
         closed_reason=reason,
     )
+
+
+def raise_alert(
+    *, sale, kind: str, message: str, organization_id: int | None = None
+) -> Alert:
+    """Open (or refresh) the one open alert of this kind on a sale; without a
+    sale (money for no known sale), a new alert of the organization."""
+    if sale is None:
+        return Alert.objects.create(
+            organization_id=organization_id, kind=kind, message=message
+        )
+    existing = Alert.objects.filter(
+        sale=sale, kind=kind, status=AlertStatus.OPEN
+    ).first()
+    if existing:
+        existing.message = message
+        existing.save(update_fields=["message"])
+        return existing
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(
+                organization_id=sale.organization_id,
+                park_id=sale.park_id,
+                kind=kind,
+                sale=sale,
+                client=sale.client,
+                message=message,
+            )
+    except IntegrityError:
+        return Alert.objects.get(sale=sale, kind=kind, status=AlertStatus.OPEN)
+
+
+def close_alerts(*, sale, kind: str, closed_by=None, reason: str) -> int:
+    """Close the sale's open alert of this kind, saying how."""
+    return Alert.objects.filter(sale=sale, kind=kind, status=AlertStatus.OPEN).update(
+        status=AlertStatus.CLOSED,
+        closed_at=timezone.now(),
+        closed_by=closed_by if getattr(closed_by, "pk", None) else None,
+        closed_reason=reason,
+    )
+
+
+def close_alert(*, alert: Alert, closed_by, reason: str) -> bool:
+    """Close one open alert, saying how; False when it was already closed."""
+    return bool(
+        Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+            status=AlertStatus.CLOSED,
+            closed_at=timezone.now(),
+            closed_by=closed_by if getattr(closed_by, "pk", None) else None,
+            closed_reason=reason,
+        )
+    )

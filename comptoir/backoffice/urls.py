@@ -10,6 +10,7 @@ from .views import (
     groups,
     invoices,
     parks,
+    payments,
     sales,
 )
 
@@ -54,6 +55,9 @@ urlpatterns = [
         name="group_remove_member",
     ),
     path("alertes/", alerts.AlertListView.as_view(), name="alerts"),
+    path(
+        "alertes/<int:pk>/traitee/", alerts.AlertCloseView.as_view(), name="alert_close"
+    ),
     path("factures/", invoices.DocumentListView.as_view(), name="invoices"),
     path(
         "factures/<uuid:public_id>/pdf/",
@@ -114,5 +118,10 @@ urlpatterns = [
         "catalogue/<int:pk>/fermetures/",
         catalog.ClosedDayView.as_view(),
         name="product_closed_day",
+    ),
+    path(
+        "paiement-en-ligne/",
+        payments.PaymentSettingsView.as_view(),
+        name="payment_settings",
     ),
 ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from comptoir.alerts.models import Alert, AlertStatus
+from comptoir.alerts.models import Alert, AlertKind, AlertStatus
 from comptoir.sales.models import Channel, Payment, Sale, SaleStatus
 
 from .integrity import check_series
@@ -57,7 +57,9 @@ def check_invariants(*, require_rendered: bool = True) -> list[str]:
     )
     alerted = set(
         Alert.objects.filter(
-            status=AlertStatus.OPEN, sale__in=eligible_online
+            status=AlertStatus.OPEN,
+            kind=AlertKind.INVOICE_NOT_GENERATED,
+            sale__in=eligible_online,
         ).values_list("sale_id", flat=True)
     )
     for sale_id, number in eligible_online.values_list("pk", "number"):

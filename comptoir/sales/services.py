@@ -49,6 +49,8 @@ class PaymentMismatch(SaleError):
 
 class SlotFull(SaleError):
     """A booking slot has fewer free places than the basket asks for."""
+class SaleNotPayable(PaymentMismatch):
+    """An abandoned or superseded basket: only the newest one can be paid."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ def record_payment(
             return PaymentOutcome(sale, existing, False, [])
         if sale.status == SaleStatus.PAID:
             raise PaymentMismatch("Cette vente est déjà payée.")
+        if sale.status == SaleStatus.ABANDONED:
+            raise SaleNotPayable("Ce panier a été abandonné ou remplacé.")
         if Decimal(amount) != sale.total_incl:
             raise PaymentMismatch(
                 f"Montant reçu {amount} différent du montant de la vente "

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "comptoir.sales",
     "comptoir.invoicing",
     "comptoir.alerts",
+    "comptoir.payments",
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",
@@ -159,6 +160,23 @@ SALT_KEY = [DEV_ENCRYPTION_KEY]
 
 # Secret shared with the simulated card provider to sign its notifications.
 PAYMENT_SIMULATOR_SECRET = "dev-simulator-secret-change-me"
+
+# The simulated card provider takes no money: the embedded default for
+# `make run` and the tests; production allows it only on purpose (staging).
+PAYMENT_SIMULATOR_ENABLED = True
+# Stripe's API address; empty means Stripe itself. Tests point it at their
+# local stand-in.
+STRIPE_API_BASE = ""
+STRIPE_WEBHOOK_TOLERANCE = 300  # seconds between a webhook's signing and now
+# A pending sale's payment session lasts this long (Stripe: 30 min to 24 h).
+PAYMENT_SESSION_MINUTES = 60
+# After this, the sweep asks the provider about a session whose webhook
+# never came.
+PAYMENT_SWEEP_AFTER_MINUTES = 10
+# A refund call the provider does not answer is retried this many times,
+# with the same idempotency key, before an alert.
+PAYMENT_REFUND_ATTEMPTS = 3
+PAYMENT_RETRY_DELAY_SECONDS = 1.0
 
 LOGGING = {
     "version": 1,

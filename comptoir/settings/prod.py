@@ -52,10 +52,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
-PAYMENT_SIMULATOR_SECRET = os.environ.get(
-    "PAYMENT_SIMULATOR_SECRET",
-    PAYMENT_SIMULATOR_SECRET,  # noqa: F405
-)
+# The simulator takes no money: impossible in production unless a staging
+# site asks for it, and then with its own secret (see comptoir/payments/checks.py).
+PAYMENT_SIMULATOR_ENABLED = os.environ.get("COMPTOIR_ALLOW_PAYMENT_SIMULATOR") == "1"
+PAYMENT_SIMULATOR_SECRET = os.environ.get("PAYMENT_SIMULATOR_SECRET", "")
+STRIPE_API_BASE = ""
 
 # Newest key first; older ones stay readable while secrets are re-saved.
 SALT_KEY = [

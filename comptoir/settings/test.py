@@ -18,3 +18,6 @@ AXES_ENABLED = True
 
 # Tests run without collectstatic: serve static files from the apps.
 WHITENOISE_AUTOREFRESH = True
+
+# Retries of an unanswered provider call happen at once in tests.
+PAYMENT_RETRY_DELAY_SECONDS = 0

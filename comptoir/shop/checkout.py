@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
@@ -10,9 +11,10 @@ from comptoir.customers.selectors import (
     missing_invoice_fields,
 )
 from comptoir.organizations.models import Park
+from comptoir.payments.services import release_pending_sale
 from comptoir.sales.models import Channel, Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
-from comptoir.sales.services import abandon_sale, create_sale
+from comptoir.sales.services import create_sale
 
 from .cart import PricedCart
 
@@ -53,7 +55,19 @@ def start_checkout(
             .first()
         )
         if previous is not None:
-            abandon_sale(sale=previous)
+            release_pending_sale(sale=previous, why="checkout.superseded")
+            previous.refresh_from_db(fields=["status"])
+            if previous.status != SaleStatus.ABANDONED:
+                # The provider took (or is taking) the money for it: a new
+                # basket now would charge the member twice.
+                raise CheckoutError(
+                    [
+                        _(
+                            "Le paiement de votre commande précédente est en cours "
+                            "de confirmation : patientez quelques instants."
+                        )
+                    ]
+                )
     return create_sale(
         park=cart.parks[0],
         client=client,

@@ -17,6 +17,11 @@ urlpatterns = [
         name="confirmation",
     ),
     path(
+        "commande/<uuid:sale_id>/abandon/",
+        views.PaymentCancelView.as_view(),
+        name="payment_cancel",
+    ),
+    path(
         "paiement-simule/<str:token>/",
         views.SimulatorView.as_view(),
         name="simulator",

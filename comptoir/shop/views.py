@@ -25,13 +25,35 @@ from django.views.generic import TemplateView
 from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
 from comptoir.catalog.selectors import offer_for, offers_for
 from comptoir.core.clock import local
+from comptoir.core.middleware import CSP
 from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
 from comptoir.invoicing.selectors import invoices_of_client
 from comptoir.organizations.models import Organization
+from comptoir.payments.models import EventOutcome
+from comptoir.payments.notifications import UnknownSale, receive_notification
+from comptoir.payments.providers import (
+    InvalidNotification,
+    PaymentStatus,
+    get_provider,
+    simulator_enabled,
+)
+from comptoir.payments.providers.simulator import (
+    build_notification,
+    read_session,
+    transaction_id,
+)
+from comptoir.payments.selectors import session_is_open
+from comptoir.payments.services import (
+    PaymentsNotConfigured,
+    PaymentStartFailed,
+    checkout_provider,
+    release_pending_sale,
+    start_payment,
+)
 from comptoir.sales.models import SaleStatus
 from comptoir.sales.selectors import sales_of
-from comptoir.sales.services import PaymentMismatch, SaleError
+from comptoir.sales.services import SaleError
 
 from .cart import price_cart
 from .checkout import CheckoutError, invoice_blockers, start_checkout
@@ -43,14 +65,6 @@ from .forms import (
     CheckoutCompanyForm,
 )
 from .mixins import ShopMixin
-from .payments import (
-    InvalidNotification,
-    PaymentStatus,
-    checkout_provider,
-    get_provider,
-)
-from .payments.notifications import UnknownSale, receive_notification
-from .payments.simulator import build_notification, read_session
 
 DEFAULT_TZ = "Europe/Paris"
 
@@ -243,9 +257,27 @@ class CheckoutView(ShopMixin, TemplateView):
             company_form=company_form
             if missing or (company_form is not None and company_form.errors)
             else None,
-            provider=checkout_provider(),
+            provider=self.provider(),
         )
         return context
+
+    def provider(self):
+        try:
+            return checkout_provider(self.organization)[0]
+        except PaymentsNotConfigured:
+            return None
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        provider = context.get("provider")
+        if provider is not None and provider.page_origins():
+            # The pay button's answer is a redirect to the provider's page:
+            # the form-action directive must name it, or the browser stops.
+            origins = " ".join(provider.page_origins())
+            response["Content-Security-Policy"] = CSP.replace(
+                "form-action 'self'", f"form-action 'self' {origins}"
+            )
+        return response
 
     def get(self, request, *args, **kwargs):
         if self.priced().is_empty:
@@ -281,6 +313,12 @@ class CheckoutView(ShopMixin, TemplateView):
         return redirect("shop:checkout", org_slug=self.organization.slug)
 
     def pay(self, request):
+        if self.provider() is None:
+            messages.error(
+                request,
+                _("Le paiement en ligne n'est pas encore disponible pour ce compte."),
+            )
+            return redirect("shop:cart", org_slug=self.organization.slug)
         try:
             sale = start_checkout(
                 cart=self.priced(),
@@ -299,10 +337,42 @@ class CheckoutView(ShopMixin, TemplateView):
                 kwargs={"org_slug": self.organization.slug, "sale_id": sale.public_id},
             )
         )
-        url = checkout_provider().start(
-            request=request, sale=sale, return_url=return_url
+        cancel_url = request.build_absolute_uri(
+            reverse(
+                "shop:payment_cancel",
+                kwargs={"org_slug": self.organization.slug, "sale_id": sale.public_id},
+            )
         )
+        try:
+            url = start_payment(sale=sale, return_url=return_url, cancel_url=cancel_url)
+        except (PaymentsNotConfigured, PaymentStartFailed) as exc:
+            messages.error(request, exc.message)
+            return redirect("shop:cart", org_slug=self.organization.slug)
         return HttpResponseRedirect(url)
+
+
+class PaymentCancelView(ShopMixin, View):
+    """The provider's "back to the shop" link: the basket is released (its
+    payment session closed at the provider) and the cart kept."""
+
+    def get(self, request, org_slug, sale_id):
+        if self.client is None:
+            raise Http404
+        sale = get_object_or_404(
+            sales_of(self.organization.pk).filter(client=self.client),
+            public_id=sale_id,
+        )
+        if sale.status == SaleStatus.PENDING:
+            release_pending_sale(sale=sale, why="checkout.cancelled_by_buyer")
+            sale.refresh_from_db()
+        if sale.status == SaleStatus.PAID:
+            return redirect(
+                "shop:confirmation", org_slug=org_slug, sale_id=sale.public_id
+            )
+        messages.warning(
+            request, _("Le paiement a été abandonné. Votre panier est conservé.")
+        )
+        return redirect("shop:cart", org_slug=org_slug)
 
 
 class ConfirmationView(ShopMixin, TemplateView):
@@ -362,6 +432,8 @@ class SimulatorView(ShopMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
+        if not simulator_enabled():
+            raise Http404
         try:
             self.session = read_session(kwargs["token"])
         except signing.SignatureExpired:
@@ -376,8 +448,18 @@ class SimulatorView(ShopMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(session=self.session, expired=self.expired)
+        context.update(session=self.session, expired=self.expired, closed=self.closed)
         return context
+
+    @property
+    def closed(self) -> bool:
+        """Like a real provider's expired session: a superseded or abandoned
+        basket's page takes no payment."""
+        if self.session is None:
+            return False
+        return not session_is_open(
+            provider="simulator", session_id=transaction_id(self.kwargs["token"])
+        )
 
     def post(self, request, org_slug, token):
         if self.session is None:
@@ -389,6 +471,8 @@ class SimulatorView(ShopMixin, TemplateView):
         }.get(request.POST.get("action", ""))
         if status is None:
             return HttpResponseBadRequest()
+        if self.closed:
+            return self.get(request, org_slug=org_slug, token=token)
         body, headers = build_notification(token=token, status=status)
         # Server to server, through the very code the notification endpoint
         # runs, signature check included.
@@ -399,7 +483,7 @@ class SimulatorView(ShopMixin, TemplateView):
                 body=body,
                 headers=headers,
             )
-        except (InvalidNotification, UnknownSale, PaymentMismatch):
+        except (InvalidNotification, UnknownSale):
             pass  # the return page shows the sale as it stands
         url = self.session["return"]
         if status != PaymentStatus.PAID:
@@ -417,7 +501,7 @@ class NotificationView(View):
         if payment_provider is None:
             raise Http404
         try:
-            receive_notification(
+            result = receive_notification(
                 organization=organization,
                 provider=payment_provider,
                 body=request.body,
@@ -426,7 +510,13 @@ class NotificationView(View):
         except InvalidNotification:
             return HttpResponseBadRequest("invalid notification")
         except UnknownSale:
+            if payment_provider.real:
+                # Logged for the operator; a retry would change nothing.
+                return HttpResponse("unknown sale, logged")
             return HttpResponse("unknown sale", status=404)
-        except PaymentMismatch as exc:
-            return HttpResponse(exc.message, status=409)
+        refused = result.outcome in (EventOutcome.REFUSED, EventOutcome.AMOUNT_MISMATCH)
+        if refused and not payment_provider.real:
+            return HttpResponse(result.message, status=409)
+        # A real provider retries anything but a 2xx for days: what could not
+        # be applied is in the provider log, with an alert.
         return HttpResponse("OK")

@@ -19,10 +19,11 @@ from django.test import Client as HttpClient
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from comptoir.alerts.models import Alert, AlertKind
 from comptoir.catalog.models import GroupPrice, Product, ProductKind
 from comptoir.invoicing.services import ensure_rendered
+from comptoir.payments.providers.simulator import open_session
 from comptoir.sales.models import Ticket
-from comptoir.shop.payments.simulator import open_session
 from tests import factories
 
 VISITORS = ("anon", "a1", "a2", "b", "cashier", "manager", "manager_b")
@@ -42,6 +43,7 @@ class Side:
     clients: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     markers: dict = field(default_factory=dict)
+    alert: object = None
 
 
 @dataclass(repr=False)
@@ -181,6 +183,12 @@ def _side(company_prefix: str, member_keys: tuple[str, ...]) -> Side:
     side.markers["all"] = set().union(*side.markers.values())
     # A member nobody logs in as: its reset link stays valid all along
     # (logging in changes `last_login`, which reset tokens depend on).
+    # A payment alert of the organization (money for no known sale).
+    side.alert = Alert.objects.create(
+        organization=organization,
+        kind=AlertKind.PAYMENT_TO_REFUND,
+        message=f"Paiement {company_prefix} à rembourser",
+    )
     side.users["reset"] = factories.client(park, with_account=True).user
     side.users["manager"] = factories.staff(organization, role="manager")
     side.users["cashier"] = factories.staff(organization, role="cashier")

@@ -138,6 +138,12 @@ ACCESS = {
         own=   (NF, OK, NF, NF, NF, NF, NF),
         other=every(NF), random=every(NF), cross=every(NF),
     )},
+    # The provider's "back to the shop" link: the buyer's own basket only.
+    "shop:payment_cancel": {"GET": Ids(
+        "sale",
+        own=   (NF, GO, NF, NF, NF, NF, NF),
+        other=every(NF), random=every(NF), cross=every(NF),
+    )},
     # The payment page stands for the provider's: its signed token is the key.
     "shop:simulator": {
         "GET": Ids("payment", own=every(OK),
@@ -199,6 +205,7 @@ ACCESS = {
                                  "POST": staff_object("client")},
     "backoffice:client_invite": {"POST": staff_object("client", GO)},
     "backoffice:alerts":        {"GET": STAFF_PAGE},
+    "backoffice:alert_close":   {"POST": manager_object("alert", GO)},
     "backoffice:document_pdf":  {"GET": staff_object("invoice")},
     "backoffice:groups":        {"GET": MANAGER_PAGE},
     "backoffice:group_create":  {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
@@ -226,6 +233,7 @@ ACCESS = {
         "POST": manager_object("product_group", GO)},
     "backoffice:product_schedule": {"POST": manager_object("product", "400")},
     "backoffice:product_closed_day": {"POST": manager_object("product", "400")},
+    "backoffice:payment_settings": {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
 }
 # fmt: on
 

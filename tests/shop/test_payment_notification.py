@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from comptoir.alerts.models import Alert
 from comptoir.invoicing.models import Invoice
+from comptoir.payments.providers.simulator import SIGNATURE_HEADER, sign
 from comptoir.sales.models import Payment, Sale, SaleStatus
-from comptoir.shop.payments.simulator import SIGNATURE_HEADER, sign
 from tests import factories
 from tests.shop.fixtures import shop
 

@@ -13,6 +13,10 @@ from django.views.generic import TemplateView
 from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.documents import pdf_bytes
+from comptoir.payments.models import RefundStatus
+from comptoir.payments.refunds import provider_payment_of, request_refund
+from comptoir.payments.selectors import events_of_sale, refunds_of_sale
+from comptoir.sales.models import PaymentMethod
 from comptoir.sales.selectors import entitlements_of, sales_of
 from comptoir.sales.services import SaleError, refund_sale
 
@@ -65,6 +69,8 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
             refund_form=refund_form if refund_form and refund_form.lines else None,
             alerts=open_alerts(self.organization.pk).filter(sale=sale),
             history=entries(sale, *state.documents),
+            provider_events=events_of_sale(sale),
+            provider_refunds=refunds_of_sale(sale),
         )
         context["entitlements"] = entitlements_of(sale)
         return context
@@ -97,6 +103,10 @@ class SaleRefundView(SaleDetailView):
                 request, _("Remboursement non effectué : vérifiez le formulaire.")
             )
             return self.render_to_response(self.get_context_data(refund_form=form))
+        if form.cleaned_data[
+            "method"
+        ] == PaymentMethod.ONLINE_CARD and provider_payment_of(sale):
+            return _refund_through_provider(request, sale, form, everything)
         try:
             notes = refund_sale(
                 sale=sale,
@@ -118,6 +128,53 @@ class SaleRefundView(SaleDetailView):
         else:
             messages.success(request, _("Remboursement enregistré."))
         return redirect("backoffice:sale", public_id=sale.public_id)
+
+
+def _refund_through_provider(request, sale, form, everything):
+    """The provider gives the card its money back first; the credit note
+    follows its acceptance (now, or when its webhook comes)."""
+    try:
+        refund = request_refund(
+            sale=sale,
+            quantities=form.quantities(everything),
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            reference=form.cleaned_data["reference"],
+        )
+    except (SaleError, InvoicingError) as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:sale", public_id=sale.public_id)
+    if refund.status == RefundStatus.SUCCEEDED:
+        messages.success(
+            request,
+            _("Remboursement accepté par le prestataire de paiement ; avoir émis."),
+        )
+    elif refund.status == RefundStatus.PENDING:
+        messages.info(
+            request,
+            _(
+                "Remboursement demandé au prestataire de paiement : l'avoir sera "
+                "émis dès sa confirmation."
+            ),
+        )
+    elif refund.status == RefundStatus.FAILED:
+        messages.error(
+            request,
+            _(
+                "Remboursement refusé par le prestataire : %(why)s. "
+                "La vente n'a pas changé."
+            )
+            % {"why": refund.failure},
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Le prestataire de paiement ne répond pas : rien n'a été remboursé. "
+                "Un nouvel essai sera fait automatiquement."
+            ),
+        )
+    return redirect("backoffice:sale", public_id=sale.public_id)
 
 
 class DocumentDownloadView(StaffRequiredMixin, View):

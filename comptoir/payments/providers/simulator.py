@@ -9,22 +9,32 @@ docs/payments.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
 import uuid
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.sales.models import Sale
+from comptoir.sales.models import SaleStatus
 
-from .base import InvalidNotification, Notification, PaymentProvider, PaymentStatus
+from .base import (
+    InvalidNotification,
+    Notification,
+    PaymentProvider,
+    PaymentStatus,
+    RefundState,
+    SessionState,
+    StartedSession,
+    parse_amount,
+)
 
 SIGNATURE_HEADER = "X-Simulator-Signature"
 SESSION_SALT = "comptoir.shop.payments.simulator"
@@ -40,11 +50,17 @@ def sign(body: bytes) -> str:
     return hmac.new(_secret(), body, hashlib.sha256).hexdigest()
 
 
+def enabled() -> bool:
+    """The simulator takes no money: production allows it only on purpose."""
+    return bool(getattr(settings, "PAYMENT_SIMULATOR_ENABLED", False))
+
+
 class SimulatorProvider(PaymentProvider):
     name = "simulator"
     label = _("Carte bancaire (paiement simulé)")
+    real = False
 
-    def start(self, *, request: HttpRequest, sale: Sale, return_url: str) -> str:
+    def start(self, *, account, sale, return_url, cancel_url, expires_at):
         token = open_session(
             organization_slug=sale.organization.slug,
             merchant=sale.park.name,
@@ -52,32 +68,75 @@ class SimulatorProvider(PaymentProvider):
             amount=sale.total_incl,
             return_url=return_url,
         )
-        return reverse(
+        url = reverse(
             "shop:simulator",
             kwargs={"org_slug": sale.organization.slug, "token": token},
         )
+        return StartedSession(
+            url=url,
+            session_id=transaction_id(token),
+            expires_at=timezone.now() + dt.timedelta(seconds=SESSION_MAX_AGE),
+        )
 
-    def verify(self, *, body: bytes, headers: Mapping[str, str]) -> Notification:
+    def verify(self, *, account, body: bytes, headers: Mapping[str, str]):
         given = headers.get(SIGNATURE_HEADER, "")
         if not hmac.compare_digest(given.encode(), sign(body).encode()):
             raise InvalidNotification("bad signature")
         try:
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            status = str(data["status"])
+            reference = str(data["transaction_id"])
             notification = Notification(
                 provider=self.name,
-                reference=str(data["transaction_id"]),
+                status=status,
+                event_id=f"{reference}:{status}",
+                event_type=f"simulator.{status}",
+                reference=reference,
+                session_id=reference,
                 sale_id=uuid.UUID(str(data["sale"])),
-                amount=Decimal(str(data["amount"])),
+                amount=parse_amount(data["amount"]),
                 currency=str(data["currency"]),
-                status=str(data["status"]),
             )
-        except (ValueError, KeyError, TypeError, InvalidOperation) as exc:
+        except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
             raise InvalidNotification("malformed notification") from exc
         if notification.status not in PaymentStatus.ALL or not notification.reference:
             raise InvalidNotification("unknown status")
-        if notification.currency != "EUR":
-            raise InvalidNotification("unexpected currency")
         return notification
+
+    def session_state(self, *, account, session) -> SessionState:
+        # The simulator keeps no state of its own: the session is paid when
+        # its transaction is recorded, and dead once its token has expired.
+        sale = session.sale
+        paid = sale.payments.filter(reference=session.session_id).first()
+        if paid is not None:
+            return SessionState(
+                status="complete",
+                paid=True,
+                reference=paid.reference,
+                amount=paid.amount,
+                currency="EUR",
+            )
+        if sale.status == SaleStatus.ABANDONED or timezone.now() >= session.expires_at:
+            return SessionState(status="expired", paid=False)
+        return SessionState(status="open", paid=False)
+
+    def expire_session(self, *, account, session_id: str) -> None:
+        # Its token cannot be revoked; the abandoned sale refuses payment.
+        return None
+
+    def refund(self, *, account, payment_reference, amount, idempotency_key, metadata):
+        digest = hmac.new(_secret(), idempotency_key.encode(), hashlib.sha256)
+        return RefundState(
+            refund_id=f"simre_{digest.hexdigest()[:24]}", status="succeeded"
+        )
+
+    def refund_state(self, *, account, refund_id: str) -> RefundState:
+        return RefundState(refund_id=refund_id, status="succeeded")
+
+    def test_connection(self, *, account) -> str:
+        return str(_("Simulateur : aucun argent réel n'est encaissé."))
 
 
 # The "provider" side: its payment session and its notifications.
