@@ -119,6 +119,7 @@ class Stack:
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             SITE_URL=self.base_url,
             PAYMENT_SIMULATOR_SECRET=SIMULATOR_SECRET,
+            COMPTOIR_INTEGRITY_KEY="stack-integrity-key-0123456789-abcdefghijklmnop",
             PYTHONUNBUFFERED="1",
         )
         return env

@@ -16,6 +16,9 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "comptoir.example",
     "COMPTOIR_ENCRYPTION_KEYS": "k" * 12 + "-production-like-encryption-key-0123",
+    "COMPTOIR_INTEGRITY_KEY": "i" * 12 + "-production-like-integrity-key-0123456",
+    "EMAIL_HOST": "smtp.comptoir.example",
+    "COMPTOIR_TRUSTED_PROXY_HEADER": "X-Forwarded-For",
 }
 
 

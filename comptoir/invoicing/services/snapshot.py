@@ -106,7 +106,10 @@ def build_snapshot(
     payments: list[dict],
     cancels: dict | None = None,
     reason: str = "",
+    parties: dict | None = None,
 ) -> dict:
+    """The document's frozen copy; `parties` (seller and buyer) is given for a
+    credit note, copied from the invoice it credits."""
     park = sale.park
     paid = sum((Decimal(p["amount"]) for p in payments), Decimal("0.00"))
     return {
@@ -128,8 +131,8 @@ def build_snapshot(
             "date": sale.sale_date.isoformat(),
             "channel": sale.channel,
         },
-        "seller": seller_snapshot(park),
-        "buyer": buyer_snapshot(client),
+        "seller": parties["seller"] if parties else seller_snapshot(park),
+        "buyer": parties["buyer"] if parties else buyer_snapshot(client),
         "lines": [
             {
                 "sale_line_id": line.sale_line_id,
