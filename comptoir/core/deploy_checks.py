@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import checks
 
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+from .mail import mail_configured
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -28,7 +28,7 @@ def check_integrity_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]
 @checks.register(checks.Tags.security, deploy=True)
 def check_mail(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Invitations and password resets need an SMTP server from the environment."""
-    if settings.EMAIL_BACKEND == SMTP_BACKEND and not settings.EMAIL_HOST:
+    if not mail_configured():
         return [
             checks.Error(
                 "No SMTP server is configured: invitations and password "
