@@ -331,3 +331,11 @@ def test_sale_counters_are_not_document_series(docs):
     assert Counter.objects.filter(key__startswith="sale:").exists()
     sql("UPDATE core_counter SET last_value = 77 WHERE key LIKE 'sale:%%'")
     call_command("verify_invoices")
+
+
+def test_verification_prints_each_series_last_number_to_archive(docs, capsys):
+    call_command("verify_invoices")
+    out = capsys.readouterr().out
+    newest = docs["invoices"][-1]
+    assert f"invoice : 3 documents, dernier {newest.number} ({newest.hash[:16]})" in out
+    assert f"credit_note : 1 documents, dernier {docs['note'].number}" in out

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.invoicing.integrity import check_all_series
+from comptoir.invoicing.models import Invoice
 
 
 class Command(BaseCommand):
@@ -20,6 +21,19 @@ class Command(BaseCommand):
                     f"{broken.number} — {broken.problem}"
                 )
             checked += count
+            # One line per series: archived outside the database, these
+            # lines show a series later rolled back (docs/security.md).
+            last = (
+                Invoice.objects.filter(park_id=park_id, kind=kind)
+                .order_by("-sequence")
+                .values_list("number", "hash")
+                .first()
+            )
+            number, seal = last or ("—", "")
+            self.stdout.write(
+                f"Parc {park_id} {kind} : {count} documents, dernier {number} "
+                f"({seal[:16]})"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"{checked} documents vérifiés, chaîne intacte.")
         )
