@@ -53,9 +53,27 @@ def test_legacy_chains_fail_verification_until_sealed(park, member, products, ca
     _make_legacy()
     with pytest.raises(CommandError):
         call_command("verify_invoices")
-    call_command("seal_invoices")
+    with pytest.raises(CommandError):
+        call_command("seal_invoices")  # unkeyed hashes need the explicit flag
+    call_command("seal_invoices", "--unkeyed")
     assert "3 documents scellés" in capsys.readouterr().out
     call_command("verify_invoices")
+
+
+def test_unkeyed_hashes_are_refused_once_the_database_is_sealed(park, member, products):
+    """A database user rewriting a sealed series as an unkeyed chain cannot
+    have it sealed again."""
+    _issue(park, member, products)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE invoicing_invoice SET total_incl = '1.00' WHERE sequence = 2"
+        )
+    _make_legacy()
+    Invoice.objects.update(pdf_seal="")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_counter SET seal = 'x' WHERE key = 'doc:invoice'")
+    with pytest.raises(CommandError, match="déjà scellée"):
+        call_command("seal_invoices", "--unkeyed")
 
 
 def test_a_tampered_legacy_chain_is_refused_and_nothing_is_written(
@@ -71,7 +89,7 @@ def test_a_tampered_legacy_chain_is_refused_and_nothing_is_written(
         )
     before = list(Invoice.objects.order_by("pk").values_list("hash", flat=True))
     with pytest.raises(CommandError, match=target.number):
-        call_command("seal_invoices")
+        call_command("seal_invoices", "--unkeyed")
     after = list(Invoice.objects.order_by("pk").values_list("hash", flat=True))
     assert after == before
     assert Counter.objects.get(key="doc:invoice").seal == ""
@@ -87,7 +105,7 @@ def test_a_deleted_newest_legacy_document_is_refused(park, member, products):
         )
         cursor.execute("DELETE FROM invoicing_invoice WHERE id = %s", [newest.pk])
     with pytest.raises(CommandError, match="compteur"):
-        call_command("seal_invoices")
+        call_command("seal_invoices", "--unkeyed")
 
 
 def test_changing_the_key_needs_the_previous_one_to_reseal(
