@@ -219,6 +219,11 @@ def _check_counter(documents: QuerySet, counter, last) -> Iterator[Break]:
                 problem="compteur de la série absent",
             )
         return
+    if last is None and counter.last_value == 0 and not counter.last_hash:
+        # Created and never used (the park settings lock it when the series
+        # code changes); a series emptied with its counter reset looks the
+        # same, like one deleted with its counter row (docs/security.md).
+        return
     kind = counter.key.removeprefix(SERIES_PREFIX)
     where = dict(
         park_id=counter.park_id,

@@ -70,7 +70,7 @@ class Cart:
                     before + quantity, self._room(lines, product_id, line["id"])
                 )
                 self._save(lines)
-                return line["quantity"] - before
+                return max(line["quantity"] - before, 0)
         quantity = min(quantity, self._room(lines, product_id, None))
         if quantity <= 0:
             return 0

@@ -12,10 +12,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from comptoir.core.models import Counter
+from comptoir.core.numbering import lock_counter
 from comptoir.invoicing.integrity import legacy_hash_of
 from comptoir.invoicing.invariants import check_invariants
 from comptoir.invoicing.models import DocumentKind, Invoice
@@ -339,3 +340,12 @@ def test_verification_prints_each_series_last_number_to_archive(docs, capsys):
     newest = docs["invoices"][-1]
     assert f"invoice : 3 documents, dernier {newest.number} ({newest.hash[:16]})" in out
     assert f"credit_note : 1 documents, dernier {docs['note'].number}" in out
+
+
+def test_a_counter_created_but_never_used_verifies(park):
+    """The park settings lock (and so create) the counters when the series
+    code changes: an unused counter is no break."""
+    with transaction.atomic():
+        lock_counter(park_id=park.pk, key="doc:invoice")
+        lock_counter(park_id=park.pk, key="doc:credit_note")
+    call_command("verify_invoices")
