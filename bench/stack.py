@@ -121,6 +121,7 @@ class Stack:
             PAYMENT_SIMULATOR_SECRET=SIMULATOR_SECRET,
             # A load and fault bench pays with the simulator, as a staging site.
             COMPTOIR_ALLOW_PAYMENT_SIMULATOR="1",
+            COMPTOIR_INTEGRITY_KEY="stack-integrity-key-0123456789-abcdefghijklmnop",
             PYTHONUNBUFFERED="1",
         )
         return env

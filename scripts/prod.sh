@@ -13,6 +13,12 @@ if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
   DJANGO_SECRET_KEY="$(cat var/prod-secret-key)"
   export DJANGO_SECRET_KEY
 fi
+if [ -z "${COMPTOIR_INTEGRITY_KEY:-}" ]; then
+  [ -s var/prod-integrity-key ] || $PY -c "import secrets; print(secrets.token_urlsafe(48))" > var/prod-integrity-key
+  COMPTOIR_INTEGRITY_KEY="$(cat var/prod-integrity-key)"
+  export COMPTOIR_INTEGRITY_KEY
+fi
+export COMPTOIR_TRUSTED_PROXY_HEADER="${COMPTOIR_TRUSTED_PROXY_HEADER:-REMOTE_ADDR}"
 export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
 # Plain HTTP on the loopback: no TLS in front here (a proxy does it in production).
 export DJANGO_SECURE_SSL_REDIRECT="${DJANGO_SECURE_SSL_REDIRECT:-0}"

@@ -21,6 +21,9 @@ PRODUCTION_ENV = {
     # find nothing to complain about there.
     "DATABASE_URL": "sqlite:///"
     + str(Path(tempfile.gettempdir()) / "comptoir-check-deploy-empty.sqlite3"),
+    "COMPTOIR_INTEGRITY_KEY": "i" * 12 + "-production-like-integrity-key-0123456",
+    "EMAIL_HOST": "smtp.comptoir.example",
+    "COMPTOIR_TRUSTED_PROXY_HEADER": "X-Forwarded-For",
 }
 
 

@@ -47,9 +47,27 @@ def incomplete_q(prefix: str = "") -> Q:
     )
 
 
+# A search is bounded whatever is pasted into the box: at most this many
+# words (the first ones, repeats dropped), each cut to WORD_LENGTH characters.
+MAX_SEARCH_WORDS = 10
+MAX_SEARCH_WORD_LENGTH = 100
+
+
+def search_words(text: str) -> list[str]:
+    """The words a staff search looks for: bounded, so the query is too."""
+    words: list[str] = []
+    for word in (text or "").split():
+        word = word[:MAX_SEARCH_WORD_LENGTH]
+        if word.casefold() not in (w.casefold() for w in words):
+            words.append(word)
+        if len(words) == MAX_SEARCH_WORDS:
+            break
+    return words
+
+
 def search_clients(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
     """Every word must match a name, the company, email, city or account."""
-    for word in text.split():
+    for word in search_words(text):
         clients = clients.filter(
             functools.reduce(
                 operator.or_,
@@ -113,7 +131,7 @@ def filter_sales(organization_id: int, data: dict) -> QuerySet[Sale]:
     if data.get("park"):
         sales = sales.filter(park=data["park"])
     if data.get("client"):
-        for word in data["client"].split():
+        for word in search_words(data["client"]):
             sales = sales.filter(
                 Q(number__icontains=word)
                 | functools.reduce(
@@ -146,7 +164,7 @@ def filter_documents(organization_id: int, data: dict) -> QuerySet[Invoice]:
     if data.get("kind"):
         documents = documents.filter(kind=data["kind"])
     if data.get("client"):
-        for word in data["client"].split():
+        for word in search_words(data["client"]):
             documents = documents.filter(
                 Q(buyer_name__icontains=word)
                 | Q(number__icontains=word)

@@ -12,4 +12,18 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Counter)
+@admin.register(Counter)
+class CounterAdmin(admin.ModelAdmin):
+    """Read-only: numbers are taken by the services, under a row lock."""
+
+    list_display = ["park", "key", "last_value"]
+    list_filter = ["park"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

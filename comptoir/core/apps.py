@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the deployment checks.
+        from . import checks, deploy_checks  # noqa: F401

@@ -50,6 +50,9 @@ class Counter(models.Model):
     key = models.CharField(max_length=40)
     last_value = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
+    # HMAC of the document series' state, so it cannot be moved behind the
+    # application's back (comptoir/invoicing/integrity.py); empty for sales.
+    seal = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

@@ -7,11 +7,16 @@ from django.db import transaction
 from .models import Counter
 
 
+def counter_rows(*, park_id: int, key: str):
+    """The counter row of a series, read with a row lock (FOR UPDATE)."""
+    return Counter.objects.select_for_update().filter(park_id=park_id, key=key)
+
+
 def lock_counter(*, park_id: int, key: str) -> Counter:
     """Lock (creating if needed) the counter row of a series until commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A number must be taken inside a transaction.")
-    counter = Counter.objects.select_for_update().filter(park_id=park_id, key=key)
+    counter = counter_rows(park_id=park_id, key=key)
     found = counter.first()
     if found is not None:
         return found

@@ -6,18 +6,13 @@ and VAT numbers, French postcode format).
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Client
+from .text import has_forbidden_chars
 from .validators import clean_postcode, clean_siret, clean_vat_number, siren_of
-
-# Control characters (tab and newlines aside) have no place in a record that
-# ends up in invoices, XML and spreadsheets.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CONTACT_FIELDS = [
     "first_name",
@@ -75,9 +70,14 @@ class ClientRecordForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
-            if isinstance(value, str) and CONTROL_CHARS.search(value):
+            if isinstance(value, str) and has_forbidden_chars(value):
                 self.add_error(
-                    name, _("Ce champ contient des caractères non autorisés.")
+                    name,
+                    _(
+                        "Ce champ contient des caractères non autorisés "
+                        "(invisibles ou de contrôle) : retapez-le sans "
+                        "copier-coller."
+                    ),
                 )
         country = cleaned.get("country") or "FR"
         try:

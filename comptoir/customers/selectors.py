@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.organizations.models import Park
 
 from .models import Client, CustomerGroup
+from .text import is_blank
 
 # The product note's list: "la Raison sociale, l'adresse postale, le CP et la ville".
 INVOICE_REQUIRED_FIELDS: dict[str, str] = {
@@ -37,7 +38,7 @@ def missing_invoice_fields(client: Client, park: Park | None = None) -> list[str
         if field == "siret":
             if not client.siren:
                 missing.append(field)
-        elif not (getattr(client, field) or "").strip():
+        elif is_blank(getattr(client, field)):
             missing.append(field)
     return missing
 

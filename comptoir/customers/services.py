@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,9 +13,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from comptoir.core import audit
+from comptoir.core.mail import mail_configured
 from comptoir.organizations.models import User, UserKind
 
 from .models import Client, CustomerGroup
+
+logger = logging.getLogger(__name__)
 
 
 def save_client_record(*, form, actor, organization) -> Client:
@@ -169,17 +174,41 @@ def invitation_link(*, client: Client, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
+class InvitationNotSent(Exception):
+    """The invitation mail could not be sent; `message` says why, in French."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def invite_member(*, client: Client, actor, base_url: str) -> str:
-    """Mail the client a link to set its password; returns the link."""
+    """Mail the client a link to set its password; returns the link.
+
+    Raises InvitationNotSent when mail is not configured or the server
+    refuses it: the operator is told, nothing is recorded as sent.
+    """
     from django.conf import settings
 
+    if not mail_configured():
+        raise InvitationNotSent(
+            "L'invitation n'a pas été envoyée : l'envoi d'emails n'est pas "
+            "configuré sur ce serveur (serveur SMTP). Prévenez l'administrateur."
+        )
     link = invitation_link(client=client, base_url=base_url)
     context = {"client": client, "link": link, "organization": client.organization}
-    send_mail(
-        render_to_string("customers/mail/invitation_subject.txt", context).strip(),
-        render_to_string("customers/mail/invitation.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [client.email],
-    )
+    try:
+        send_mail(
+            render_to_string("customers/mail/invitation_subject.txt", context).strip(),
+            render_to_string("customers/mail/invitation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [client.email],
+        )
+    except Exception as exc:  # noqa: BLE001 — SMTP, DNS, TLS: all say the same
+        logger.exception("Invitation mail to client %s failed", client.pk)
+        raise InvitationNotSent(
+            "L'invitation n'a pas été envoyée : le serveur d'emails ne répond "
+            "pas ou l'a refusée. Réessayez dans quelques minutes."
+        ) from exc
     audit.record(client, "customers.client.invited", actor=actor)
     return link

@@ -12,22 +12,20 @@ from django.db.models import Count, Q, Sum
 from comptoir.alerts.models import Alert, AlertKind, AlertStatus
 from comptoir.sales.models import Channel, Payment, Sale, SaleStatus
 
-from .integrity import check_series
+from .integrity import check_all_series
 from .models import DocumentKind, Invoice
 
 
 def check_invariants(*, require_rendered: bool = True) -> list[str]:
     """Every broken invariant, as a sentence; empty when all hold."""
     problems: list[str] = []
-    series = Invoice.objects.order_by().values_list("park_id", "kind").distinct()
-    for park_id, kind in sorted(series):
+    for park_id, kind, _count, broken in check_all_series():
         docs = Invoice.objects.filter(park_id=park_id, kind=kind)
         stats = docs.aggregate(n=Count("pk"), distinct=Count("number", distinct=True))
         if stats["n"] != stats["distinct"]:
             problems.append(f"park {park_id} {kind}: duplicate numbers")
-        for broken in check_series(docs):
+        if broken is not None:
             problems.append(f"park {park_id} {kind}: {broken.number} {broken.problem}")
-            break
     if require_rendered:
         missing = Invoice.objects.filter(rendered_at__isnull=True).count()
         if missing:

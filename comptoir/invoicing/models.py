@@ -29,7 +29,7 @@ class ImmutableDocument(Exception):
 
 
 # The only columns written after issue: the rendered file, once.
-RENDER_FIELDS = frozenset({"pdf", "pdf_sha256", "rendered_at"})
+RENDER_FIELDS = frozenset({"pdf", "pdf_sha256", "pdf_seal", "rendered_at"})
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -110,6 +110,8 @@ class Invoice(models.Model):
     hash = models.CharField(max_length=64)
     pdf = models.FileField(upload_to="documents/%Y/%m/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # HMAC of the stored file's name and checksum (comptoir/invoicing/integrity.py).
+    pdf_seal = models.CharField(max_length=64, blank=True, default="", db_default="")
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvoiceQuerySet.as_manager()
@@ -164,7 +166,12 @@ class Invoice(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             update_fields = kwargs.get("update_fields")
-            if update_fields is None or not set(update_fields) <= RENDER_FIELDS:
+            if (
+                update_fields is None
+                or not set(update_fields) <= RENDER_FIELDS
+                # The file is stored once: a rendered document keeps it.
+                or Invoice.objects.filter(pk=self.pk).exclude(pdf_sha256="").exists()
+            ):
                 raise ImmutableDocument(
                     _("Le document %(number)s est émis : il ne peut plus être modifié.")
                     % {"number": self.number}

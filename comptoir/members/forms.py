@@ -104,3 +104,7 @@ class MemberProfileForm(ClientRecordForm):
         email.help_text = _(
             "C'est votre identifiant de connexion : pour le changer, contactez le parc."
         )
+        # The accountant's code for this customer, not the customer's: staff only.
+        accounting_code = self.fields["accounting_code"]
+        accounting_code.disabled = True
+        accounting_code.help_text = _("Attribué par le service comptable du parc.")

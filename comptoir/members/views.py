@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -20,7 +23,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from comptoir.core import throttle
+from comptoir.core.client_ip import client_ip
 from comptoir.core.clock import business_date
+from comptoir.core.mail import mail_configured
 from comptoir.customers.forms import COMPANY_FIELDS, CONTACT_FIELDS
 from comptoir.customers.selectors import (
     field_labels,
@@ -322,6 +328,26 @@ class PasswordResetView(ShopMixin, auth_views.PasswordResetView):
         return kwargs
 
     def form_valid(self, form):
+        if not mail_configured():
+            form.add_error(
+                None,
+                _(
+                    "L'envoi d'emails n'est pas encore configuré sur ce site : "
+                    "contactez le parc pour réinitialiser votre mot de passe."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=503)
+        email = form.cleaned_data["email"]
+        if not reset_allowed(self.request, self.organization, email):
+            form.add_error(
+                None,
+                _(
+                    "Trop de demandes de réinitialisation : par sécurité, "
+                    "réessayez dans une heure. Pensez à vérifier vos courriers "
+                    "indésirables."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {
             "organization": self.organization,
             "park": self.park,
@@ -332,6 +358,31 @@ class PasswordResetView(ShopMixin, auth_views.PasswordResetView):
         return reverse(
             "members:password_reset_done", kwargs={"org_slug": self.organization.slug}
         )
+
+
+# Password-reset requests, per account (whether it exists or not, so the
+# answer reveals nothing) and per client address, over a sliding hour.
+RESET_WINDOW = dt.timedelta(hours=1)
+RESETS_PER_ACCOUNT = 3
+RESETS_PER_ADDRESS = 10
+
+
+def reset_allowed(request, organization, email: str) -> bool:
+    """Count a reset request; False once the account or the address is over."""
+    account = unicodedata.normalize("NFKC", email).casefold().strip()
+    return throttle.allow(
+        scope="password_reset.address",
+        key=client_ip(request) or "",
+        limit=RESETS_PER_ADDRESS,
+        window=RESET_WINDOW,
+        organization=organization,
+    ) and throttle.allow(
+        scope="password_reset.account",
+        key=f"{organization.pk}:{account}",
+        limit=RESETS_PER_ACCOUNT,
+        window=RESET_WINDOW,
+        organization=organization,
+    )
 
 
 class PasswordResetDoneView(ShopMixin, auth_views.PasswordResetDoneView):

@@ -15,6 +15,13 @@ class ParkAdmin(admin.ModelAdmin):
     list_display = ["name", "public_code", "invoice_series", "organization"]
     list_filter = ["organization"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Numbers already issued carry the series code: it never changes after.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.invoices.exists():
+            fields.append("invoice_series")
+        return fields
+
 
 @admin.register(User)
 class ComptoirUserAdmin(UserAdmin):

@@ -3,14 +3,28 @@ from django.contrib import admin
 from .models import Booking, GiftVoucher, Payment, Sale, SaleLine, Ticket
 
 
-class SaleLineInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """What was sold and paid is changed by refunds and credit notes only."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SaleLineInline(ReadOnlyInline):
     model = SaleLine
-    extra = 0
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyInline):
     model = Payment
-    extra = 0
 
 
 @admin.register(Sale)

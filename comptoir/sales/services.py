@@ -274,6 +274,11 @@ def abandon_sale(*, sale: Sale) -> bool:
     )
 
 
+def counter_reference(*, organization_id: int, reference: str) -> str:
+    """A till submission's reference, scoped to its organization."""
+    return f"{organization_id}:{reference}"[:100]
+
+
 def record_counter_sale(
     *,
     park: Park,
@@ -283,11 +288,21 @@ def record_counter_sale(
     cashier,
     reference: str | None = None,
 ) -> Sale:
-    """A sale paid at the counter. `reference` makes a retried submit a no-op."""
+    """A sale paid at the counter. `reference` makes a retried submit a no-op.
+
+    The reference is the organization's own: another organization's till
+    sending the same one records its own sale, and never sees this one.
+    """
     if method not in {m.value for m in PaymentMethod}:
         raise SaleError("Moyen de paiement inconnu.")
-    reference = reference or uuid.uuid4().hex
-    existing = Payment.objects.filter(provider="counter", reference=reference).first()
+    reference = counter_reference(
+        organization_id=park.organization_id, reference=reference or uuid.uuid4().hex
+    )
+    existing = Payment.objects.filter(
+        provider="counter",
+        reference=reference,
+        sale__organization_id=park.organization_id,
+    ).first()
     if existing is not None:
         return existing.sale
     with transaction.atomic():

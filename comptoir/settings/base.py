@@ -187,3 +187,15 @@ LOGGING = {
 
 # Absolute address of the site, for links in mails.
 SITE_URL = "http://127.0.0.1:8000"
+
+# Key of the invoices' sealed chain (comptoir/invoicing/integrity.py), kept out
+# of the database. Production reads COMPTOIR_INTEGRITY_KEY; the deployment
+# check refuses this default (docs/security.md).
+DEV_INTEGRITY_KEY = "dev-only-integrity-key-comptoir-not-for-production"
+COMPTOIR_INTEGRITY_KEY = DEV_INTEGRITY_KEY
+
+# Where the client's address comes from behind the TLS proxy, for login
+# throttling (comptoir/core/client_ip.py). Empty: the socket's peer.
+COMPTOIR_TRUSTED_PROXY_HEADER = ""
+COMPTOIR_TRUSTED_PROXY_COUNT = 1
+AXES_CLIENT_IP_CALLABLE = "comptoir.core.client_ip.client_ip"

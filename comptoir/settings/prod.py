@@ -46,7 +46,7 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -65,3 +65,8 @@ SALT_KEY = [
 
 SITE_URL = os.environ.get("SITE_URL", SITE_URL)  # noqa: F405
 LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405
+
+# The invoices' integrity key: never the development default (docs/security.md).
+COMPTOIR_INTEGRITY_KEY = os.environ.get("COMPTOIR_INTEGRITY_KEY", "")
+COMPTOIR_TRUSTED_PROXY_HEADER = os.environ.get("COMPTOIR_TRUSTED_PROXY_HEADER", "")
+COMPTOIR_TRUSTED_PROXY_COUNT = int(os.environ.get("COMPTOIR_TRUSTED_PROXY_COUNT", "1"))

@@ -48,24 +48,43 @@ class Cart:
     def count(self) -> int:
         return sum(line["quantity"] for line in self.lines)
 
-    def add(self, *, product_id: int, quantity: int, is_booking: bool) -> None:
+    @staticmethod
+    def _room(lines: list[dict], product_id: int, line_id: str | None) -> int:
+        """How many of a product one line may hold: MAX_QUANTITY per product,
+        whatever the number of lines (one per booking slot) it is spread on."""
+        others = sum(
+            ln["quantity"]
+            for ln in lines
+            if ln["product"] == product_id and ln["id"] != line_id
+        )
+        return max(MAX_QUANTITY - others, 0)
+
+    def add(self, *, product_id: int, quantity: int, is_booking: bool) -> int:
+        """Add up to `quantity`; returns how many were added under the cap."""
         lines = self.lines
         for line in lines:
             # A booking already given a slot stays as it is: another one of
             # the same activity gets its own line and its own slot.
             if line["product"] == product_id and not line.get("start"):
-                line["quantity"] = min(line["quantity"] + quantity, MAX_QUANTITY)
+                before = line["quantity"]
+                line["quantity"] = min(
+                    before + quantity, self._room(lines, product_id, line["id"])
+                )
                 self._save(lines)
-                return
+                return max(line["quantity"] - before, 0)
+        quantity = min(quantity, self._room(lines, product_id, None))
+        if quantity <= 0:
+            return 0
         lines.append(
             {
                 "id": secrets.token_hex(4),
                 "product": product_id,
-                "quantity": min(quantity, MAX_QUANTITY),
+                "quantity": quantity,
                 "start": None,
             }
         )
         self._save(lines)
+        return quantity
 
     def update(
         self,
@@ -78,9 +97,13 @@ class Cart:
         for line in lines:
             if line["id"] == line_id:
                 if quantity is not None:
-                    line["quantity"] = min(quantity, MAX_QUANTITY)
+                    line["quantity"] = quantity
                 if start is not None:
                     line["start"] = start.isoformat()
+                # Giving a slot obeys the per-product cap like a quantity does.
+                line["quantity"] = min(
+                    line["quantity"], self._room(lines, line["product"], line_id)
+                )
                 self._save([ln for ln in lines if ln["quantity"] > 0])
                 return True
         return False

@@ -55,7 +55,7 @@ from comptoir.sales.models import SaleStatus
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import SaleError
 
-from .cart import price_cart
+from .cart import MAX_QUANTITY, price_cart
 from .checkout import CheckoutError, invoice_blockers, start_checkout
 from .forms import (
     AddToCartForm,
@@ -150,11 +150,19 @@ class CartAddView(ShopMixin, View):
         )
         if offer is None:
             raise Http404
-        self.cart.add(
+        added = self.cart.add(
             product_id=offer.product.pk,
             quantity=form.cleaned_data["quantity"],
             is_booking=offer.product.kind == ProductKind.BOOKING,
         )
+        if added < form.cleaned_data["quantity"]:
+            messages.warning(
+                request,
+                _("Un panier contient au plus %(max)s « %(name)s ».")
+                % {"max": MAX_QUANTITY, "name": offer.product.name},
+            )
+            if not added:
+                return redirect("shop:cart", org_slug=org_slug)
         messages.success(
             request,
             _("« %(name)s » a été ajouté à votre panier.")

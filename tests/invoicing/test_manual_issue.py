@@ -121,7 +121,8 @@ def test_a_reference_already_used_by_another_sale_is_refused(park, products, cas
         record_payment(
             sale=late,
             provider="counter",
-            reference="form-9",
+            # The till stores its reference scoped to the organization.
+            reference=f"{park.organization_id}:form-9",
             amount=late.total_incl,
             method="cash",
         )

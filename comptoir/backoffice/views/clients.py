@@ -17,6 +17,7 @@ from comptoir.customers.selectors import (
     required_invoice_fields,
 )
 from comptoir.customers.services import (
+    InvitationNotSent,
     LoginTaken,
     invite_member,
     save_client_record,
@@ -184,6 +185,9 @@ class ClientInviteView(StaffRequiredMixin, View):
                 )
             except LoginTaken as exc:
                 messages.error(request, str(exc))
+                return redirect("backoffice:client", pk=client.pk)
+            except InvitationNotSent as exc:
+                messages.error(request, exc.message)
                 return redirect("backoffice:client", pk=client.pk)
             messages.success(
                 request,

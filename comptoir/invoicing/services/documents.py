@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from ..integrity import seal_pdf
 from ..models import Invoice
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ def render_and_store(*, invoice_id: int) -> Invoice:
         )
         invoice.pdf.save(invoice.filename, ContentFile(pdf), save=False)
         invoice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        invoice.pdf_seal = seal_pdf(invoice)
         invoice.rendered_at = timezone.now()
-        invoice.save(update_fields=["pdf", "pdf_sha256", "rendered_at"])
+        invoice.save(update_fields=["pdf", "pdf_sha256", "pdf_seal", "rendered_at"])
     return invoice
 
 

@@ -22,7 +22,7 @@ from comptoir.organizations.models import Park
 from comptoir.sales.models import Channel, Sale, SaleStatus
 
 from ..exceptions import AlreadyInvoiced, IncompleteClientRecord, NotInvoiceable
-from ..integrity import content_hash
+from ..integrity import seal_counter, seal_document
 from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
 from ..totals import LineInput, compute_totals
 from .snapshot import DocLine, build_snapshot, payment_entries
@@ -102,11 +102,20 @@ def create_document(
         excl_by_rate=excl_by_rate,
     )
     cancels = None
+    parties = None
+    buyer_name = client.company_name or client.display_name
     if credited_invoice is not None:
         cancels = {
             "number": credited_invoice.number,
             "issue_date": credited_invoice.issue_date.isoformat(),
         }
+        # A credit note corrects the invoice as issued: same frozen buyer and
+        # seller, whatever the client record or the park say today.
+        parties = {
+            "seller": credited_invoice.snapshot["seller"],
+            "buyer": credited_invoice.snapshot["buyer"],
+        }
+        buyer_name = credited_invoice.buyer_name
     snapshot = build_snapshot(
         kind=kind,
         number=number,
@@ -120,20 +129,9 @@ def create_document(
         payments=payments,
         cancels=cancels,
         reason=reason,
+        parties=parties,
     )
-    digest = content_hash(
-        previous_hash=counter.last_hash,
-        kind=kind,
-        number=number,
-        sequence=sequence,
-        issued_at=issued_at,
-        sale_number=sale.number,
-        total_excl=totals.excl,
-        total_vat=totals.vat,
-        total_incl=totals.incl,
-        snapshot=snapshot,
-    )
-    document = Invoice.objects.create(
+    document = Invoice(
         organization_id=sale.organization_id,
         park=park,
         sale=sale,
@@ -149,18 +147,16 @@ def create_document(
         issue_date=issue_date,
         sale_number=sale.number,
         sale_date=sale.sale_date,
-        buyer_name=client.company_name or client.display_name,
+        buyer_name=buyer_name,
         total_excl=totals.excl,
         total_vat=totals.vat,
         total_incl=totals.incl,
         snapshot=snapshot,
         issued_by=issued_by if getattr(issued_by, "pk", None) else None,
         previous_hash=counter.last_hash,
-        hash=digest,
     )
-    InvoiceTaxLine.objects.bulk_create(
+    tax_lines = [
         InvoiceTaxLine(
-            invoice=document,
             vat_rate=b.vat_rate,
             vat_category=b.vat_category,
             base=b.base,
@@ -168,9 +164,15 @@ def create_document(
             total_incl=b.total_incl,
         )
         for b in totals.breakdown
-    )
-    counter.last_hash = digest
-    counter.save(update_fields=["last_hash"])
+    ]
+    document.hash = seal_document(document, tax_lines=tax_lines)
+    document.save(force_insert=True)
+    for tax_line in tax_lines:
+        tax_line.invoice = document
+    InvoiceTaxLine.objects.bulk_create(tax_lines)
+    counter.last_hash = document.hash
+    counter.seal = seal_counter(counter)
+    counter.save(update_fields=["last_hash", "seal"])
     if render:
         from ..tasks import enqueue_with_documents, render_document_task
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
 from comptoir.core.clock import format_datetime
 from comptoir.customers.models import Client, Profile
+from comptoir.customers.text import strip_forbidden
 from comptoir.organizations.models import Park
 from comptoir.sales.models import PaymentMethod, Sale
 
@@ -70,6 +71,19 @@ def seller_snapshot(park: Park) -> dict:
 
 
 def buyer_snapshot(client: Client) -> dict:
+    """The buyer as frozen on a document; a record saved before the form
+    refused invisible characters loses them here, so the PDF and XML render."""
+    return _visible(_buyer_fields(client))
+
+
+def _visible(fields: dict) -> dict:
+    return {
+        name: strip_forbidden(value) if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+
+
+def _buyer_fields(client: Client) -> dict:
     return {
         "company_name": client.company_name,
         "contact_name": client.display_name,
@@ -113,7 +127,10 @@ def build_snapshot(
     payments: list[dict],
     cancels: dict | None = None,
     reason: str = "",
+    parties: dict | None = None,
 ) -> dict:
+    """The document's frozen copy; `parties` (seller and buyer) is given for a
+    credit note, copied from the invoice it credits."""
     park = sale.park
     paid = sum((Decimal(p["amount"]) for p in payments), Decimal("0.00"))
     return {
@@ -135,8 +152,8 @@ def build_snapshot(
             "date": sale.sale_date.isoformat(),
             "channel": sale.channel,
         },
-        "seller": seller_snapshot(park),
-        "buyer": buyer_snapshot(client),
+        "seller": parties["seller"] if parties else seller_snapshot(park),
+        "buyer": parties["buyer"] if parties else buyer_snapshot(client),
         "lines": [
             {
                 "sale_line_id": line.sale_line_id,
