@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     INVOICE_NOT_GENERATED = "invoice_not_generated", _("Facture non générée")
+    EINVOICE_REJECTED = (
+        "einvoice_rejected",
+        _("Facture électronique rejetée ou refusée"),
+    )
 
 
 class AlertStatus(models.TextChoices):

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "comptoir.sales",
     "comptoir.invoicing",
     "comptoir.alerts",
+    "comptoir.einvoicing",
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",
@@ -169,3 +170,6 @@ LOGGING = {
 
 # Absolute address of the site, for links in mails.
 SITE_URL = "http://127.0.0.1:8000"
+
+# E-invoicing: the local PA stand-in is for development only (settings/dev.py).
+EINVOICING_LOCAL_STANDIN = False

@@ -64,3 +64,5 @@ SALT_KEY = [
 
 SITE_URL = os.environ.get("SITE_URL", SITE_URL)  # noqa: F405
 LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405
+# Development only; `check --deploy` fails when it is switched on.
+EINVOICING_LOCAL_STANDIN = os.environ.get("COMPTOIR_EINVOICING_LOCAL_STANDIN") == "1"
