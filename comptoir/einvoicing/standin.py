@@ -72,6 +72,7 @@ class StandInPlatform:
         self.directory_requests = 0
         self.fail_next = 0  # answer 503 to that many submissions
         self.drop_next = 0  # store, then drop the connection without answering
+        self.faults_only_for = ""  # a flow syntax: fail or drop only those
         self.webhook_url = ""
         self.webhook_secret = ""
         self.server: ThreadingHTTPServer | None = None
@@ -255,6 +256,7 @@ class StandInPlatform:
             "updatedAt": _iso(now),
             "sha256": hashlib.sha256(content).hexdigest(),
             "_content": content,
+            "seq": len(self.flows) + 1,
         }
         self.flows[flow_id] = flow
         return flow
@@ -523,11 +525,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _submit(self, body: bytes) -> None:
         standin = self.standin
-        with standin.lock:
-            if standin.fail_next > 0:
-                standin.fail_next -= 1
-                self._error(503, "Service unavailable")
-                return
         message = BytesParser(policy=HTTP).parsebytes(
             b"Content-Type: "
             + self.headers.get("Content-Type", "").encode()
@@ -554,12 +551,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "flowSyntax is required (CII, UBL, Factur-X, CDAR, FRR)")
             return
         content = parts["file"].get_payload(decode=True) or b""
+        concerned = standin.faults_only_for in ("", info.get("flowSyntax"))
+        with standin.lock:
+            if concerned and standin.fail_next > 0:
+                standin.fail_next -= 1
+                self._error(503, "Service unavailable")
+                return
         if info.get("sha256") and info["sha256"] != hashlib.sha256(content).hexdigest():
             self._error(400, "sha256 does not match the file")
             return
         flow = standin.receive(content, info)
         with standin.lock:
-            drop = standin.drop_next > 0
+            drop = concerned and standin.drop_next > 0
             if drop:
                 standin.drop_next -= 1
         if drop:
@@ -596,8 +599,8 @@ class _Handler(BaseHTTPRequestHandler):
                     and flow["flowDirection"] not in where["flowDirection"]
                 ):
                     continue
-                results.append(public(flow))
-        results.sort(key=lambda f: (f["submittedAt"], f["flowId"]))
+                results.append((flow.get("seq", 0), public(flow)))
+        results = [shown for _, shown in sorted(results, key=lambda r: r[0])]
         self._send(200, {"limit": limit, "filters": where, "results": results[:limit]})
 
     def _directory(self, body: bytes) -> None:

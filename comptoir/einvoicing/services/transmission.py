@@ -262,7 +262,7 @@ def record_events(
     stored once, and the current one is the highest in the life cycle.
     """
     new: list[StatusEvent] = []
-    for event in events:
+    for event in sorted(events, key=lambda e: (e.occurred_at, status(e.code).rank)):
         try:
             with transaction.atomic():
                 row, created = StatusEvent.objects.get_or_create(
@@ -437,6 +437,9 @@ def send_cashed_status(*, transmission_id: int, now: dt.datetime | None = None) 
     Transmission.objects.filter(pk=transmission_id).update(
         cashed_state="sent", cashed_flow_id=flow.flow_id, cashed_claimed_until=None
     )
+    if transmission.events.filter(code=CASHED).exists():
+        # Adopted after a lost answer: the PA already reported it.
+        return True
     record_events(
         transmission=transmission,
         events=[
