@@ -6,6 +6,7 @@ from .views import (
     clients,
     counter,
     dashboard,
+    einvoicing,
     groups,
     invoices,
     parks,
@@ -77,4 +78,19 @@ urlpatterns = [
     ),
     path("parcs/", parks.ParkListView.as_view(), name="parks"),
     path("parcs/<int:pk>/", parks.ParkDetailView.as_view(), name="park"),
+    path(
+        "facturation-electronique/",
+        einvoicing.EInvoicingSettingsView.as_view(),
+        name="einvoicing",
+    ),
+    path(
+        "facturation-electronique/e-reporting/",
+        einvoicing.EReportListView.as_view(),
+        name="ereports",
+    ),
+    path(
+        "clients/<int:pk>/annuaire/",
+        einvoicing.ClientDirectoryView.as_view(),
+        name="client_directory",
+    ),
 ]
