@@ -10,3 +10,17 @@ class EInvoicingConfig(AppConfig):
         from . import checks, signals  # noqa: F401  (checks and receivers)
 
         signals.connect()
+        _start_local_standin()
+
+
+def _start_local_standin() -> None:
+    """Under `runserver` (its serving process only) in development, start the
+    local PA stand-in beside the site so statuses move while it runs."""
+    import os
+
+    from django.conf import settings
+
+    if settings.EINVOICING_LOCAL_STANDIN and os.environ.get("RUN_MAIN") == "true":
+        from .standin import local_standin
+
+        local_standin()

@@ -48,9 +48,15 @@ class EInvoicingSettings(models.Model):
         blank=True,
         help_text=_("Vide : la même adresse que le Flow Service."),
     )
-    api_key = EncryptedCharField(_("jeton d'accès"), max_length=500, blank=True)
+    # Encrypted fields store an empty value as NULL.
+    api_key = EncryptedCharField(
+        _("jeton d'accès"), max_length=500, blank=True, null=True
+    )
     webhook_secret = EncryptedCharField(
-        _("secret de signature des notifications"), max_length=200, blank=True
+        _("secret de signature des notifications"),
+        max_length=200,
+        blank=True,
+        null=True,
     )
     reporting_period = models.CharField(
         _("périodicité de l'e-reporting"),

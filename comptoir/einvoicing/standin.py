@@ -353,6 +353,7 @@ class StandInPlatform:
                 for fid, f in self.flows.items()
             },
             "plans": self.plans,
+            "webhook": [self.webhook_url, self.webhook_secret],
         }
         tmp = self.state_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data))
@@ -368,6 +369,7 @@ class StandInPlatform:
         self.plans = {
             k: [tuple(s) for s in v] for k, v in data.get("plans", {}).items()
         }
+        self.webhook_url, self.webhook_secret = data.get("webhook") or ["", ""]
 
 
 def public(flow: dict[str, Any]) -> dict[str, Any]:
@@ -644,5 +646,6 @@ def local_standin() -> StandInPlatform:
             path = Path(settings.VAR_DIR) / "pa-standin.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             _LOCAL = StandInPlatform(state_path=path).start()
+            _LOCAL.refusals.update(getattr(settings, "EINVOICING_STANDIN_REFUSALS", {}))
             _LOCAL.run_timer(float(getattr(settings, "EINVOICING_STANDIN_TICK", 20)))
         return _LOCAL

@@ -13,3 +13,5 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"  # noqa: F405
 # every EINVOICING_STANDIN_TICK seconds.
 EINVOICING_LOCAL_STANDIN = True
 EINVOICING_STANDIN_TICK = 20
+# The stand-in refuses the demo's NOVACORP invoices (comptoir/demo.py).
+EINVOICING_STANDIN_REFUSALS = {"443061809": "Commande non reconnue par nos achats"}

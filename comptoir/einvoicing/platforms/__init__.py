@@ -116,6 +116,8 @@ def platform_for(config: EInvoicingSettings) -> Platform:
                     f"{config.organization.slug}/"
                 )
                 standin.webhook_secret = config.webhook_secret
+                with standin.lock:
+                    standin._save()
         else:
             raise NotConfigured(
                 _("Renseignez l'adresse de l'API de la plateforme agréée.")
