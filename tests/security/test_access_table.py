@@ -209,6 +209,11 @@ ACCESS = {
     "backoffice:parks":         {"GET": MANAGER_PAGE},
     "backoffice:park":          {"GET": manager_object("park"),
                                  "POST": manager_object("park")},
+    "backoffice:einvoicing":    {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:ereports":      {"GET": MANAGER_PAGE, "POST": MANAGER_ACTION},
+    "backoffice:client_directory": {"POST": staff_object("client", GO)},
+    # Server to server: the approved platform's notifications, signed.
+    "einvoicing:webhook":       {"POST": every(BAD)},
 }
 # fmt: on
 
