@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -136,3 +137,31 @@ def ereports_of(organization_id: int) -> QuerySet[EReport]:
     return EReport.objects.filter(organization_id=organization_id).select_related(
         "park"
     )
+
+
+def describe_event(action: str, data: dict) -> str:
+    """One sentence per e-invoicing event of the audit trail."""
+    if action == "einvoicing.transmission.queued":
+        return gettext("Transmission à la plateforme agréée prévue")
+    if action == "einvoicing.transmission.submitted":
+        return gettext("Transmis à la plateforme agréée (flux %(flow)s)") % {
+            "flow": data.get("flow_id", "")
+        }
+    if action == "einvoicing.status":
+        text = gettext("Statut de facturation électronique : %(status)s") % {
+            "status": status(str(data.get("code", ""))).label
+        }
+        if data.get("reason"):
+            text += " — " + str(data["reason"])
+        return text
+    if action == "einvoicing.ereport.created":
+        return gettext("Rapport %(number)s établi") % {"number": data.get("number", "")}
+    if action == "einvoicing.ereport.sent":
+        return gettext("Rapport envoyé (flux %(flow)s)") % {
+            "flow": data.get("flow_id", "")
+        }
+    if action == "einvoicing.ereport.resend":
+        return gettext("Rapport %(number)s renvoyé") % {
+            "number": data.get("number", "")
+        }
+    return action

@@ -13,5 +13,7 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"  # noqa: F405
 # every EINVOICING_STANDIN_TICK seconds.
 EINVOICING_LOCAL_STANDIN = True
 EINVOICING_STANDIN_TICK = 20
+# ... and notifies this site (SITE_URL) of each status, as a PA's webhook would.
+EINVOICING_STANDIN_WEBHOOKS = True
 # The stand-in refuses the demo's NOVACORP invoices (comptoir/demo.py).
 EINVOICING_STANDIN_REFUSALS = {"443061809": "Commande non reconnue par nos achats"}

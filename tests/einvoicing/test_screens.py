@@ -122,6 +122,8 @@ def test_the_sale_page_shows_each_documents_status_history(
     assert 'data-testid="einvoicing-panel"' in html
     assert invoice.number in html
     assert html.index("Déposée") < html.rindex("Encaissée")
+    assert "Statut de facturation électronique : Encaissée" in html  # the trail
+    assert "Transmis à la plateforme agréée" in html
 
 
 def test_vos_factures_shows_transmise_then_encaissee(
@@ -185,3 +187,12 @@ def test_a_refusal_shows_in_the_alerts_with_its_reason(
     html = signed_in(cashier).get(reverse("backoffice:alerts")).content.decode()
     assert "Facture électronique rejetée ou refusée" in html
     assert "Bon de commande manquant" in html
+
+
+def test_the_setting_page_reads_in_english(organization, park, manager):
+    http = signed_in(manager)
+    http.cookies["django_language"] = "en"
+    html = http.get(reverse("backoffice:einvoicing")).content.decode()
+    assert "Test the connection" in html
+    assert "Access token" in html
+    assert "Tester la connexion" not in html

@@ -109,7 +109,9 @@ def platform_for(config: EInvoicingSettings) -> Platform:
 
             standin = local_standin()
             base_url = standin.url
-            if config.webhook_secret:
+            if config.webhook_secret and getattr(
+                django_settings, "EINVOICING_STANDIN_WEBHOOKS", False
+            ):
                 # The stand-in notifies this development site, like a PA would.
                 standin.webhook_url = (
                     f"{django_settings.SITE_URL}/einvoicing/webhook/"
