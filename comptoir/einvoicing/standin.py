@@ -73,6 +73,8 @@ class StandInPlatform:
         self.fail_next = 0  # answer 503 to that many submissions
         self.drop_next = 0  # store, then drop the connection without answering
         self.faults_only_for = ""  # a flow syntax: fail or drop only those
+        self.hang_next = 0  # store, then keep the caller waiting (to kill it)
+        self.release = threading.Event()
         self.webhook_url = ""
         self.webhook_secret = ""
         self.server: ThreadingHTTPServer | None = None
@@ -102,6 +104,7 @@ class StandInPlatform:
         return self
 
     def stop(self) -> None:
+        self.release.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -567,6 +570,12 @@ class _Handler(BaseHTTPRequestHandler):
             drop = concerned and standin.drop_next > 0
             if drop:
                 standin.drop_next -= 1
+        with standin.lock:
+            hang = concerned and standin.hang_next > 0
+            if hang:
+                standin.hang_next -= 1
+        if hang:
+            standin.release.wait(timeout=60)
         if drop:
             # The platform stored the flow, the answer never reaches Comptoir.
             self.close_connection = True
