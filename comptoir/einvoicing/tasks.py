@@ -17,7 +17,8 @@ def submit_document_task(transmission_id: int) -> None:
 @task()
 def poll_transmission_task(transmission_id: int) -> None:
     from .models import Transmission
-    from .services.transmission import poll_transmission, send_cashed_status
+    from .services.cashed import send_cashed_status
+    from .services.transmission import poll_transmission
 
     transmission = Transmission.objects.select_related("document").get(
         pk=transmission_id

@@ -9,7 +9,7 @@ EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"  # noqa: F405
 
 # E-invoicing in test mode with no platform address uses a local stand-in
-# (comptoir/einvoicing/standin.py), started on first use; statuses advance
+# (comptoir/einvoicing/standin/), started on first use; statuses advance
 # every EINVOICING_STANDIN_TICK seconds.
 EINVOICING_LOCAL_STANDIN = True
 EINVOICING_STANDIN_TICK = 20

@@ -168,3 +168,17 @@ def test_an_unsigned_or_badly_signed_webhook_is_refused_and_changes_nothing(
     assert _webhook(client, organization, body, forged, "e2").status_code == 400
     assert not WebhookEvent.objects.exists()
     assert not transmission.events.filter(code="203").exists()
+
+
+def test_the_alert_is_written_in_french_whoever_runs_the_poll(
+    park, member, products, einvoicing, standin
+):
+    from django.utils import translation
+
+    standin.refusals[member.siren] = "Doublon"
+    _transmitted(park, member, products, ("socks", 1))
+    standin.advance(3)
+    with translation.override("en"):
+        sync()
+    alert = Alert.objects.get(kind=AlertKind.EINVOICE_REJECTED)
+    assert "refusée sur la plateforme agréée. Motif : Doublon" in alert.message

@@ -23,7 +23,7 @@ from comptoir.sales.models import Payment, Sale, SaleStatus
 
 from ..models import EInvoicingSettings, EReport, ReportingPeriod, ReportState
 from ..platforms import NotConfigured, PlatformError, platform_for
-from .transmission import LEASE
+from .cashed import LEASE
 
 NAMESPACE = "urn:comptoir:e-reporting:b2c:1"
 # Transaction categories of the French e-reporting (goods, services).

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.alerts.models import Alert, AlertKind, AlertStatus
 from comptoir.core import audit
-from comptoir.invoicing.models import DocumentKind, Invoice, Scope
+from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services.documents import pdf_bytes
 
-from .. import cdar
-from ..models import EInvoicingSettings, StatusEvent, Transmission, TransmissionState
+from ..models import EInvoicingSettings, Transmission, TransmissionState
 from ..platforms import (
     LifecycleEvent,
     NotConfigured,
@@ -26,14 +23,13 @@ from ..platforms import (
     PlatformRefused,
     platform_for,
 )
-from ..statuses import CASHED, REJECTED, status
+from ..statuses import REJECTED
+from .cashed import LEASE, enabled_config, send_cashed_status
 from .directory import directory_entry
+from .statuses import close_alerts_for_correction, record_events
 
 logger = logging.getLogger(__name__)
 
-# A claim outlives any single attempt (HTTP timeouts are 35 s at most), so a
-# claim that expired belongs to a worker that died, never to a slow one.
-LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(seconds=30)
 MAX_RETRY = dt.timedelta(hours=6)
 FLOW_SYNTAX = "Factur-X"
@@ -58,20 +54,13 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
 
 
-def _enabled_config(organization_id: int) -> EInvoicingSettings | None:
-    config = EInvoicingSettings.objects.filter(organization_id=organization_id).first()
-    if config is None or not config.is_enabled:
-        return None
-    return config
-
-
 def queue_document(*, document: Invoice) -> Transmission | None:
     """Prepare the one transmission of a rendered document and queue it.
 
     Called after rendering (signals.py) and by the sweep; calling it again
     for the same document finds the same row and sends nothing more.
     """
-    config = _enabled_config(document.organization_id)
+    config = enabled_config(document.organization_id)
     if config is None or not is_einvoiced(document):
         return None
     if config.enabled_at and document.issued_at < config.enabled_at:
@@ -133,7 +122,7 @@ def submit_transmission(
         "document", "document__organization", "document__credited_invoice"
     ).get(pk=transmission_id)
     document = transmission.document
-    config = _enabled_config(document.organization_id)
+    config = enabled_config(document.organization_id)
     try:
         if config is None:
             raise NotConfigured(_("La facturation électronique est désactivée."))
@@ -172,7 +161,7 @@ def submit_transmission(
         },
     )
     transmission.refresh_from_db()
-    _close_alerts_for_correction(document)
+    close_alerts_for_correction(document)
     poll_transmission(transmission=transmission)
     transmission.refresh_from_db()
     send_cashed_status(transmission_id=transmission.pk, now=now)
@@ -227,7 +216,7 @@ def poll_transmission(*, transmission: Transmission) -> Transmission:
     """Read the flow's acknowledgement and statuses from the PA."""
     if not transmission.flow_id:
         return transmission
-    config = _enabled_config(transmission.organization_id)
+    config = enabled_config(transmission.organization_id)
     if config is None:
         return transmission
     try:
@@ -251,208 +240,6 @@ def poll_transmission(*, transmission: Transmission) -> Transmission:
     transmission.refresh_from_db()
     record_events(transmission=transmission, events=events, source="poll")
     return transmission
-
-
-def record_events(
-    *, transmission: Transmission, events: list[LifecycleEvent], source: str
-) -> list[StatusEvent]:
-    """Store the statuses not seen yet; alert on a rejection or a refusal.
-
-    Statuses may come twice (poll and webhook) and out of order: each is
-    stored once, and the current one is the highest in the life cycle.
-    """
-    new: list[StatusEvent] = []
-    for event in sorted(events, key=lambda e: (e.occurred_at, status(e.code).rank)):
-        try:
-            with transaction.atomic():
-                row, created = StatusEvent.objects.get_or_create(
-                    transmission=transmission,
-                    code=event.code,
-                    occurred_at=event.occurred_at,
-                    defaults={"reason": event.reason, "source": source},
-                )
-        except IntegrityError:
-            continue
-        if created:
-            new.append(row)
-    if not new:
-        return new
-    current = max(
-        transmission.events.all(),
-        key=lambda e: (status(e.code).rank, e.occurred_at, e.pk),
-    )
-    Transmission.objects.filter(pk=transmission.pk).update(
-        status_code=current.code, status_at=current.occurred_at
-    )
-    transmission.status_code, transmission.status_at = current.code, current.occurred_at
-    document = transmission.document
-    for row in new:
-        audit.record(
-            document,
-            "einvoicing.status",
-            organization=document.organization,
-            data={"code": row.code, "reason": row.reason, "source": source},
-        )
-        if status(row.code).alert:
-            raise_einvoice_alert(document=document, code=row.code, reason=row.reason)
-    return new
-
-
-def raise_einvoice_alert(*, document: Invoice, code: str, reason: str) -> Alert:
-    """Tell the operator the PA rejected, or the buyer refused, a document."""
-    kind_label = _("L'avoir") if document.is_credit_note else _("La facture")
-    message = _(
-        "%(kind)s %(number)s (%(buyer)s) : %(status)s sur la plateforme agréée. "
-        "Motif : %(reason)s"
-    ) % {
-        "kind": kind_label,
-        "number": document.number,
-        "buyer": document.buyer_name,
-        "status": str(status(code).label).lower(),
-        "reason": reason or _("non précisé"),
-    }
-    open_alert = Alert.objects.filter(
-        sale_id=document.sale_id,
-        kind=AlertKind.EINVOICE_REJECTED,
-        status=AlertStatus.OPEN,
-    ).first()
-    if open_alert is not None:
-        open_alert.message = message
-        open_alert.save(update_fields=["message"])
-        return open_alert
-    try:
-        with transaction.atomic():
-            return Alert.objects.create(
-                organization_id=document.organization_id,
-                park_id=document.park_id,
-                kind=AlertKind.EINVOICE_REJECTED,
-                sale_id=document.sale_id,
-                client_id=document.client_id,
-                message=message,
-            )
-    except IntegrityError:
-        return Alert.objects.get(
-            sale_id=document.sale_id,
-            kind=AlertKind.EINVOICE_REJECTED,
-            status=AlertStatus.OPEN,
-        )
-
-
-def _close_alerts_for_correction(document: Invoice) -> None:
-    """A credit note transmitted for a rejected or refused invoice closes its alert."""
-    if not document.is_credit_note or document.credited_invoice_id is None:
-        return
-    refused = StatusEvent.objects.filter(
-        transmission__document_id=document.credited_invoice_id,
-        code__in=["210", "213"],
-    ).exists()
-    if refused:
-        Alert.objects.filter(
-            sale_id=document.sale_id,
-            kind=AlertKind.EINVOICE_REJECTED,
-            status=AlertStatus.OPEN,
-        ).update(
-            status=AlertStatus.CLOSED,
-            closed_at=timezone.now(),
-            closed_reason=_("Avoir %(number)s transmis") % {"number": document.number},
-        )
-
-
-def needs_cashed_status(document: Invoice) -> bool:
-    """A paid invoice of services (VAT due on receipt) reports its payment."""
-    if document.kind != DocumentKind.INVOICE or document.scope != Scope.TAXABLE:
-        return False
-    paid = Decimal((document.snapshot.get("totals") or {}).get("paid") or "0")
-    return document.snapshot.get("nature") in {"services", "mixed"} and paid > 0
-
-
-def send_cashed_status(*, transmission_id: int, now: dt.datetime | None = None) -> bool:
-    """Send "Encaissée" (amount and date of payment) once for a paid services
-    invoice; True when it was sent by this call."""
-    now = now or timezone.now()
-    transmission = Transmission.objects.select_related("document").get(
-        pk=transmission_id
-    )
-    document = transmission.document
-    if (
-        transmission.state != TransmissionState.SUBMITTED
-        or not needs_cashed_status(document)
-        or transmission.status_code in {"210", "213"}
-    ):
-        return False
-    claimed = (
-        Transmission.objects.filter(pk=transmission_id)
-        .filter(Q(cashed_state="") | Q(cashed_state="pending"))
-        .filter(Q(cashed_claimed_until__isnull=True) | Q(cashed_claimed_until__lt=now))
-        .update(
-            cashed_state="pending",
-            cashed_claimed_until=now + LEASE,
-            cashed_attempts=F("cashed_attempts") + 1,
-        )
-    )
-    if not claimed:
-        return False
-    transmission.refresh_from_db()
-    snapshot = document.snapshot
-    payments = snapshot.get("payments") or []
-    paid_on = max(
-        (dt.date.fromisoformat(p["date"]) for p in payments if p.get("date")),
-        default=document.issue_date,
-    )
-    amount = Decimal(snapshot["totals"]["paid"])
-    issued_at = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
-    message = cdar.StatusMessage(
-        invoice_number=document.number,
-        invoice_date=document.issue_date,
-        invoice_type_code=snapshot["document"]["type_code"],
-        status_code=CASHED,
-        issued_at=issued_at,
-        amount=amount,
-        paid_on=paid_on,
-        sender_siren=snapshot["seller"]["siren"],
-        recipient_siren=snapshot["buyer"]["siren"],
-    )
-    tracking_id = f"{transmission.tracking_id}-{CASHED}"
-    config = _enabled_config(document.organization_id)
-    try:
-        if config is None:
-            raise NotConfigured(_("La facturation électronique est désactivée."))
-        platform = platform_for(config)
-        flow = None
-        if transmission.cashed_attempts > 1:
-            flow = platform.find(tracking_id=tracking_id)
-        if flow is None:
-            flow = platform.submit(
-                content=cdar.build(message),
-                name=f"{document.number}-{CASHED}.xml",
-                syntax="CDAR",
-                processing_rule="NotApplicable",
-                tracking_id=tracking_id,
-            )
-    except PlatformError as exc:
-        Transmission.objects.filter(pk=transmission_id).update(
-            cashed_claimed_until=None, last_error=exc.message
-        )
-        return False
-    Transmission.objects.filter(pk=transmission_id).update(
-        cashed_state="sent", cashed_flow_id=flow.flow_id, cashed_claimed_until=None
-    )
-    if transmission.events.filter(code=CASHED).exists():
-        # Adopted after a lost answer: the PA already reported it.
-        return True
-    record_events(
-        transmission=transmission,
-        events=[
-            LifecycleEvent(
-                CASHED,
-                issued_at,
-                _("%(amount)s € encaissés le %(date)s")
-                % {"amount": f"{amount:.2f}", "date": paid_on.strftime("%d/%m/%Y")},
-            )
-        ],
-        source="sent",
-    )
-    return True
 
 
 def sync_organization(
