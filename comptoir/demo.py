@@ -358,11 +358,14 @@ REFUSED_SIREN = "443061809"
 
 
 def _enable_einvoicing(organization) -> None:
+    from django.conf import settings
     from django.utils import timezone
 
     from comptoir.einvoicing.models import EInvoicingSettings, Mode
     from comptoir.einvoicing.services.reporting import period_of
 
+    if not settings.EINVOICING_LOCAL_STANDIN:
+        return  # production settings: no stand-in, a real PA is set by hand
     today = timezone.localdate()
     EInvoicingSettings.objects.get_or_create(
         organization=organization,
