@@ -196,3 +196,35 @@ def test_the_setting_page_reads_in_english(organization, park, manager):
     assert "Test the connection" in html
     assert "Access token" in html
     assert "Tester la connexion" not in html
+
+
+def test_a_transmission_waiting_for_a_retry_shows_its_attempts_and_error(
+    park, member, products, einvoicing, standin, cashier
+):
+    standin.fail_next = 1
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("socks", 1))
+    )
+    html = signed_in(cashier).get(reverse("backoffice:sale", args=[sale.public_id]))
+    text = html.content.decode()
+    assert "En cours de transmission" in text
+    assert "Tentatives : 1" in text and "HTTP 503" in text
+    assert "prochain essai le" in text
+
+
+def test_the_sweep_command_retries_what_is_due(
+    park, member, products, einvoicing, standin
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from comptoir.einvoicing.models import Transmission
+
+    standin.fail_next = 1
+    factories.paid_online_sale(park, member, factories.basket(products, ("socks", 1)))
+    Transmission.objects.update(next_attempt_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    out = StringIO()
+    call_command("einvoicing_sync", stdout=out)
+    assert "1 transmis" in out.getvalue()
+    assert Transmission.objects.get().state == "submitted"
