@@ -167,6 +167,7 @@ def load_demo() -> bool:
         email="contact@try-park.example",
         phone="03 86 00 00 00",
     )
+    _enable_einvoicing(try_org)
     ce, _ = CustomerGroup.objects.get_or_create(
         organization=try_org,
         name="Groupe CE privilège",
@@ -297,6 +298,7 @@ def load_demo() -> bool:
         # Sold at the counter, invoiced by the cashier: it shows too.
         if not sale.invoices.exists():
             issue_invoices(sale=sale)
+    _einvoicing_demo(try_org, park, ce, entry, snack, socks)
 
     other, _ = Organization.objects.get_or_create(
         slug="other", defaults={"name": "Other"}
@@ -386,3 +388,88 @@ def _escape_game_with_slots(park, group):
         product=escape, group=group, defaults={"price_incl": Decimal("20.00")}
     )
     return escape
+# E-invoicing in test mode against the local PA stand-in (docs/einvoicing.md):
+# the B2B invoices above are transmitted, then "Encaissée"; the stand-in
+# refuses NOVACORP's invoice (an alert); last period's B2C sales are e-reported.
+DEMO_WEBHOOK_SECRET = "demo-webhook-secret"
+REFUSED_SIREN = "443061809"
+
+
+def _enable_einvoicing(organization) -> None:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from comptoir.einvoicing.models import EInvoicingSettings, Mode
+    from comptoir.einvoicing.services.reporting import period_of
+
+    if not settings.EINVOICING_LOCAL_STANDIN:
+        return  # production settings: no stand-in, a real PA is set by hand
+    today = timezone.localdate()
+    EInvoicingSettings.objects.get_or_create(
+        organization=organization,
+        defaults={
+            "mode": Mode.TEST,
+            "webhook_secret": DEMO_WEBHOOK_SECRET,
+            "enabled_at": timezone.now(),
+            "reporting_since": period_of(
+                period_of(today, "decade")[0] - dt.timedelta(days=1), "decade"
+            )[0],
+        },
+    )
+
+
+def _einvoicing_demo(organization, park, group, entry, snack, socks) -> None:
+    from django.utils import timezone
+
+    from comptoir.einvoicing.services.reporting import period_of
+    from comptoir.einvoicing.services.sync import sync
+    from comptoir.sales.models import Payment
+
+    nova = _client(
+        organization,
+        park,
+        "achats@novacorp.example",
+        [group],
+        member=False,
+        first_name="Nora",
+        last_name="VACOR",
+        company_name="NOVACORP",
+        address="3 rue de la Paix",
+        postcode="75002",
+        city="PARIS",
+        vat_number="FR23443061809",
+        siret="443 061 809 00002",
+    )
+    if not nova.sales.exists():
+        sale = _paid_sale(
+            park,
+            nova,
+            [Item(socks, 4)],
+            timezone.now(),
+            method=PaymentMethod.CARD,
+            ref="demo-nova-counter",
+            channel=Channel.COUNTER,
+        )
+        issue_invoices(sale=sale)
+    # Walk-in customers at the counter on the last day of the previous
+    # decade: the B2C e-report of that decade lists them.
+    day = period_of(timezone.localdate(), "decade")[0] - dt.timedelta(days=1)
+    when = dt.datetime.combine(day, dt.time(15, 0), tzinfo=PARIS)
+    walk_ins = [
+        [Item(entry, 2, Decimal("30.00")), Item(snack, 1)],
+        [Item(entry, 1, Decimal("30.00")), Item(socks, 2)],
+    ]
+    for n, items in enumerate(walk_ins, start=1):
+        ref = f"demo-walkin-{day:%Y%m%d}-{n}"
+        if not Payment.objects.filter(provider="demo", reference=ref).exists():
+            _paid_sale(
+                park,
+                None,
+                items,
+                when,
+                method=PaymentMethod.CASH,
+                ref=ref,
+                channel=Channel.COUNTER,
+            )
+    # After the commit, once the invoices are rendered (and so transmitted).
+    transaction.on_commit(lambda: sync(organization_id=organization.pk))

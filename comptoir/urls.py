@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("backoffice/", include("comptoir.backoffice.urls")),
+    path("einvoicing/", include("comptoir.einvoicing.urls")),
     path("<slug:org_slug>/espace-membre/", include("comptoir.members.urls")),
     path("<slug:org_slug>/", include("comptoir.shop.urls")),
 ]

@@ -63,6 +63,9 @@ for i in $(seq 1 "$TASK_WORKERS"); do
   $PY manage.py db_worker --no-reload --interval 0.5 &
   pids+=($!)
 done
+# The e-invoicing sweep (retries, statuses, e-reports): cron in a real deployment.
+while true; do $PY manage.py einvoicing_sync >/dev/null || true; sleep 300; done &
+pids+=($!)
 .venv/bin/gunicorn comptoir.wsgi:application --bind "$BIND" --workers "$WEB_WORKERS" \
   --worker-class sync --max-requests 20000 --max-requests-jitter 2000 \
   --access-logfile - --graceful-timeout 10 &

@@ -11,6 +11,10 @@ class AlertKind(models.TextChoices):
     INVOICE_NOT_GENERATED = "invoice_not_generated", _("Facture non générée")
     PAYMENT_TO_REFUND = "payment_to_refund", _("Paiement à rembourser")
     REFUND_FAILED = "refund_failed", _("Remboursement non effectué")
+    EINVOICE_REJECTED = (
+        "einvoice_rejected",
+        _("Facture électronique rejetée ou refusée"),
+    )
 
 
 class AlertStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from comptoir.core.audit import history
+from comptoir.einvoicing.selectors import describe_event as describe_einvoicing
 
 from .forms import BackofficeClientForm
 
@@ -72,6 +73,8 @@ def describe(action: str, data: dict) -> str:
             "invoice": data.get("invoice", ""),
             "reason": data.get("reason", ""),
         }
+    if action.startswith("einvoicing."):
+        return describe_einvoicing(action, data)
     return action
 
 

@@ -7,6 +7,7 @@ from .views import (
     clients,
     counter,
     dashboard,
+    einvoicing,
     groups,
     invoices,
     parks,
@@ -123,5 +124,20 @@ urlpatterns = [
         "paiement-en-ligne/",
         payments.PaymentSettingsView.as_view(),
         name="payment_settings",
+    ),
+    path(
+        "facturation-electronique/",
+        einvoicing.EInvoicingSettingsView.as_view(),
+        name="einvoicing",
+    ),
+    path(
+        "facturation-electronique/e-reporting/",
+        einvoicing.EReportListView.as_view(),
+        name="ereports",
+    ),
+    path(
+        "clients/<int:pk>/annuaire/",
+        einvoicing.ClientDirectoryView.as_view(),
+        name="client_directory",
     ),
 ]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "comptoir.invoicing",
     "comptoir.alerts",
     "comptoir.payments",
+    "comptoir.einvoicing",
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",
@@ -199,3 +200,5 @@ COMPTOIR_INTEGRITY_KEY = DEV_INTEGRITY_KEY
 COMPTOIR_TRUSTED_PROXY_HEADER = ""
 COMPTOIR_TRUSTED_PROXY_COUNT = 1
 AXES_CLIENT_IP_CALLABLE = "comptoir.core.client_ip.client_ip"
+# E-invoicing: the local PA stand-in is for development only (settings/dev.py).
+EINVOICING_LOCAL_STANDIN = False

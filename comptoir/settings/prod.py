@@ -70,3 +70,5 @@ LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "WARNING"}  # 
 COMPTOIR_INTEGRITY_KEY = os.environ.get("COMPTOIR_INTEGRITY_KEY", "")
 COMPTOIR_TRUSTED_PROXY_HEADER = os.environ.get("COMPTOIR_TRUSTED_PROXY_HEADER", "")
 COMPTOIR_TRUSTED_PROXY_COUNT = int(os.environ.get("COMPTOIR_TRUSTED_PROXY_COUNT", "1"))
+# Development only; `check --deploy` fails when it is switched on.
+EINVOICING_LOCAL_STANDIN = os.environ.get("COMPTOIR_EINVOICING_LOCAL_STANDIN") == "1"

@@ -21,6 +21,7 @@ FUNCTION_VIEW_METHODS = {
     "healthz": ("GET",),
     "set_language": ("POST",),
     "admin:index": ("GET",),
+    "einvoicing:webhook": ("POST",),
 }
 # Django's admin is walked at its door only: it is for platform staff.
 ADMIN_DOOR = "admin:index"

@@ -234,6 +234,11 @@ ACCESS = {
     "backoffice:product_schedule": {"POST": manager_object("product", "400")},
     "backoffice:product_closed_day": {"POST": manager_object("product", "400")},
     "backoffice:payment_settings": {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:einvoicing":    {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:ereports":      {"GET": MANAGER_PAGE, "POST": MANAGER_ACTION},
+    "backoffice:client_directory": {"POST": staff_object("client", GO)},
+    # Server to server: the approved platform's notifications, signed.
+    "einvoicing:webhook":       {"POST": every(BAD)},
 }
 # fmt: on
 

@@ -25,7 +25,7 @@ from .test_access_table import ACCESS, NO, OK, Ids, answer, body_for
 
 pytestmark = pytest.mark.django_db
 
-SERVER_TO_SERVER = {"shop:payment_notification"}
+SERVER_TO_SERVER = {"shop:payment_notification", "einvoicing:webhook"}
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 POST_FORM = re.compile(r'method=["\']?post', re.I)
 

@@ -1,0 +1,31 @@
+"""Back-office panels of e-invoicing: a sale's documents and a client record."""
+
+from __future__ import annotations
+
+from django import template
+
+from comptoir.einvoicing.selectors import (
+    directory_entry_of,
+    settings_for,
+    transmissions_for_documents,
+)
+
+register = template.Library()
+
+
+@register.inclusion_tag("backoffice/einvoicing/_transmissions.html")
+def einvoice_transmissions(documents, time_zone="Europe/Paris"):
+    return {
+        "rows": transmissions_for_documents(list(documents)),
+        "time_zone": time_zone,
+    }
+
+
+@register.inclusion_tag("backoffice/einvoicing/_directory.html", takes_context=True)
+def einvoice_directory(context, client):
+    return {
+        "client": client,
+        "enabled": settings_for(client.organization).is_enabled,
+        "entry": directory_entry_of(client),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,20 @@
+"""Deployment check: the local PA stand-in never serves production."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_local_standin(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if getattr(settings, "EINVOICING_LOCAL_STANDIN", False):
+        return [
+            checks.Error(
+                "The local e-invoicing platform stand-in is enabled.",
+                hint="It fakes an approved platform: invoices sent to it reach "
+                "nobody. Unset COMPTOIR_EINVOICING_LOCAL_STANDIN.",
+                id="comptoir.E101",
+            )
+        ]
+    return []

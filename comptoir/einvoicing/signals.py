@@ -1,0 +1,34 @@
+"""Loose reactions to the invoicing domain, registered by this app."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from comptoir.invoicing.models import Invoice
+
+
+def document_rendered(sender, instance: Invoice, update_fields=None, **kwargs) -> None:
+    """Once a document's Factur-X is stored, queue its transmission to the PA.
+
+    Rendering saves only the file columns (RENDER_FIELDS); reacting here keeps
+    invoicing unaware of e-invoicing. A crash between the two is caught by
+    the sweep, which queues rendered documents without a transmission.
+    """
+    if kwargs.get("created") or not update_fields or "pdf_sha256" not in update_fields:
+        return
+    if not instance.pdf_sha256:
+        return
+    pk = instance.pk
+    transaction.on_commit(lambda: _queue(pk))
+
+
+def _queue(pk: int) -> None:
+    from .services.transmission import queue_document
+
+    document = Invoice.objects.select_related("organization").get(pk=pk)
+    queue_document(document=document)
+
+
+def connect() -> None:
+    post_save.connect(document_rendered, sender=Invoice, dispatch_uid="einvoicing")
