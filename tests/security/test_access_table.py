@@ -117,6 +117,7 @@ ACCESS = {
     # -- outside the front ends ------------------------------------------------
     "home":                     {"GET": every(GO)},
     "healthz":                  {"GET": every(OK)},
+    "favicon":                  {"GET": every(GO)},
     "set_language":             {"POST": every(GO)},
     "admin:index":              {"GET": every(LOGIN)},  # no platform admin here
 
