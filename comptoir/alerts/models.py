@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     INVOICE_NOT_GENERATED = "invoice_not_generated", _("Facture non générée")
+    INVOICE_REQUESTED = "invoice_requested", _("Facture demandée")
 
 
 class AlertStatus(models.TextChoices):
@@ -62,7 +63,13 @@ class Alert(models.Model):
                 fields=["sale", "kind"],
                 condition=models.Q(status="open"),
                 name="one_open_alert_per_sale_kind",
-            )
+            ),
+            # A member asks once per sale: a second click finds the first.
+            models.UniqueConstraint(
+                fields=["sale"],
+                condition=models.Q(kind="invoice_requested"),
+                name="one_invoice_request_per_sale",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "status", "-created_at"])]
 

@@ -27,7 +27,11 @@ from comptoir.catalog.selectors import offer_for, offers_for
 from comptoir.core.clock import local
 from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
-from comptoir.invoicing.selectors import invoices_of_client
+from comptoir.invoicing.selectors import (
+    invoice_requested_at,
+    invoices_of_client,
+    split_sale_numbers,
+)
 from comptoir.organizations.models import Organization
 from comptoir.sales.models import SaleStatus
 from comptoir.sales.selectors import sales_of
@@ -257,7 +261,39 @@ class CheckoutView(ShopMixin, TemplateView):
         )
         return redirect("shop:checkout", org_slug=self.organization.slug)
 
+    def save_company_before_paying(self, request):
+        """Company data typed beside "Payer" is saved first, so the invoice
+        can be issued; with errors, nothing is paid and the form says why.
+
+        Returns the page to show instead of paying, or None to go on.
+        """
+        if not any(name in request.POST for name in CheckoutCompanyForm.base_fields):
+            return None
+        cart = self.priced()
+        park = cart.parks[0] if cart.parks else self.park
+        form = CheckoutCompanyForm(request.POST, instance=self.client, park=park)
+        if not form.has_changed():
+            return None
+        if not form.is_valid():
+            self.client.refresh_from_db()
+            messages.error(
+                request,
+                _(
+                    "Le paiement n'a pas commencé : corrigez les données "
+                    "d'entreprise signalées, puis payez à nouveau."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(company_form=form))
+        save_client_record(
+            form=form, actor=request.user, organization=self.organization
+        )
+        messages.success(request, _("Vos données d'entreprise sont enregistrées."))
+        return None
+
     def pay(self, request):
+        refused = self.save_company_before_paying(request)
+        if refused is not None:
+            return refused
         try:
             sale = start_checkout(
                 cart=self.priced(),
@@ -323,6 +359,8 @@ class ConfirmationView(ShopMixin, TemplateView):
             has_vouchers=any(
                 ln.product_kind == ProductKind.GIFT_VOUCHER for ln in lines
             ),
+            split_sales=split_sale_numbers(invoices),
+            invoice_requested_at=None if invoices else invoice_requested_at(sale),
         )
         return context
 

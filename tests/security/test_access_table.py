@@ -158,6 +158,13 @@ ACCESS = {
         own=   (NF, OK, NF, NF, NF, NF, NF),
         other=every(NF), random=every(NF), cross=every(NF),
     )},
+    "members:request_invoice": {"POST": Ids(
+        "sale",
+        own=   (LOGIN, GO,    NF,    LOGIN, LOGIN, LOGIN, LOGIN),
+        other= (LOGIN, NF,    NF,    LOGIN, LOGIN, LOGIN, LOGIN),
+        random=(LOGIN, NF,    NF,    LOGIN, LOGIN, LOGIN, LOGIN),
+        cross= (LOGIN, LOGIN, LOGIN, NF,    LOGIN, LOGIN, LOGIN),
+    )},
     "members:profile":          {"GET": MEMBER_PAGE, "POST": MEMBER_PAGE,
                                  "PUT": MEMBER_PAGE},
     "members:bookings":         {"GET": MEMBER_PAGE},
