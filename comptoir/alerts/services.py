@@ -65,10 +65,7 @@ def raise_invoice_request(
     Returns the alert and whether it was created now (False: asked before).
     """
     client = sale.client.display_name if sale.client else "—"
-    message = (
-        f"{client} demande une facture pour la vente {sale.number} "
-        f"({sale.total_incl} € TTC)."
-    )
+    message = f"{client} demande une facture pour la vente {sale.number}."
     if missing:
         message += f" Champs manquants : {', '.join(field_labels(missing))}."
     try:
