@@ -57,6 +57,8 @@ from .payments.notifications import UnknownSale, receive_notification
 from .payments.simulator import build_notification, read_session
 
 DEFAULT_TZ = "Europe/Paris"
+# The product just put in the basket: its card says so after the redirect.
+JUST_ADDED = "comptoir.shop.just_added"
 
 
 def home(request):
@@ -86,6 +88,7 @@ class ShopHomeView(ShopMixin, TemplateView):
             {o.group_name for o in offers if o.group_name}
         )
         context["has_offers"] = bool(offers)
+        context["just_added"] = self.request.session.pop(JUST_ADDED, None)
         return context
 
 
@@ -151,6 +154,7 @@ class CartAddView(ShopMixin, View):
                 request, _("Choisissez maintenant votre date et votre créneau.")
             )
             return redirect("shop:cart", org_slug=org_slug)
+        request.session[JUST_ADDED] = offer.product.pk
         return redirect(
             f"{reverse('shop:home', args=[org_slug])}#produit-{offer.product.pk}"
         )

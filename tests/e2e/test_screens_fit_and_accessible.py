@@ -162,6 +162,11 @@ def test_shop_and_member_space_screens_fit_and_pass_axe(
         has=page.get_by_role("heading", name="Entrée Jump 1h", exact=True)
     )
     product.get_by_role("button", name="Ajouter").click()
+    # The answer is where the member is looking: under the button, and on
+    # the basket's count.
+    note = product.get_by_test_id("added-note")
+    expect(note).to_be_in_viewport()
+    expect(note).to_contain_text("1 article dans votre panier")
     expect(page.locator(".cart-count")).to_have_text("1")
     screens.check("shop-private-added")
     page.goto(f"{base}/try/panier/")
