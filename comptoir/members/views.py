@@ -253,7 +253,7 @@ class RequestInvoiceView(MemberMixin, View):
                     request,
                     _(
                         "Votre demande de facture pour la vente %(number)s est "
-                        "envoyée au parc : vous la recevrez par email."
+                        "envoyée au parc : vous la recevrez par email."
                     )
                     % {"number": sale.number},
                 )

@@ -283,7 +283,7 @@ class CheckoutView(ShopMixin, TemplateView):
             messages.error(
                 request,
                 _(
-                    "Le paiement n'a pas commencé : corrigez les données "
+                    "Le paiement n'a pas commencé : corrigez les données "
                     "d'entreprise signalées, puis payez à nouveau."
                 ),
             )

@@ -26,7 +26,8 @@ def plural_messages() -> set[tuple[str, str]]:
     for path in ROOT.rglob("*.html"):
         code = templatize(path.read_text(), origin=str(path))
         for one, many in TEMPLATE_PLURAL.findall(code):
-            found.add((one.replace("\\'", "'"), many.replace("\\'", "'")))
+            # Python literals in templatize's output: unescape them.
+            found.add((ast.literal_eval(f"'{one}'"), ast.literal_eval(f"'{many}'")))
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts:
             continue

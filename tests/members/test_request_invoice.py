@@ -105,3 +105,14 @@ def test_the_operator_sees_who_asked_for_which_sale(organization, julie, sale, m
     assert f"Facture demandée par {julie.display_name} — vente {sale.number}" in page
     dashboard = text(signed_in(manager).get("/backoffice/"))
     assert f"Facture demandée\xa0: vente {sale.number}" in dashboard
+
+
+def test_the_request_reads_in_english(organization, julie, sale):
+    http = signed_in(julie.user)
+    http.cookies["django_language"] = "en"
+    page = text(http.get(members(organization, "home")))
+    assert "Your latest purchases" in page
+    assert f"Ask for an invoice for sale {sale.number}" in page
+    page = text(ask(http, organization, sale))
+    assert f"Your request for the invoice of sale {sale.number} has been sent" in page
+    assert "Demander une facture" not in page
