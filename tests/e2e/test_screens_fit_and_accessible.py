@@ -19,11 +19,15 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
+from comptoir.alerts.models import Alert, AlertKind
+from comptoir.catalog.models import Product
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.demo import PASSWORD, load_demo
 from comptoir.invoicing.models import Invoice
 from comptoir.organizations.models import Park
 from comptoir.sales.models import Sale, SaleStatus
+from comptoir.sales.services import Item
+from tests import factories
 
 pytestmark = [
     pytest.mark.e2e,
@@ -197,12 +201,21 @@ def test_shop_and_member_space_screens_fit_and_pass_axe(
     expect(page.get_by_test_id("invoices")).to_be_visible()
     screens.check("member-invoices")
 
-    # Julie: in a group without online invoices.
-    member_login(page, base, "julie.martin@example.com")
+    # Julie: in a group without online invoices; she asks for an invoice.
+    julie = Client.objects.get(email="julie.martin@example.com")
+    ticket = Product.objects.get(organization=julie.organization, name="Entrée Jump 1h")
+    bought = factories.paid_online_sale(julie.initial_park, julie, [Item(ticket, 1)])
+    member_login(page, base, julie.email)
     screens.check("member-home-no-invoices")
+    row = page.get_by_test_id("purchase-row").filter(has_text=bought.number)
+    row.get_by_role("button", name="Demander une facture").click()
+    expect(page.get_by_role("status")).to_contain_text(bought.number)
+    expect(row).to_contain_text("Demandée le")
+    screens.check("member-invoice-requested")
+    assert Alert.objects.filter(sale=bought, kind=AlertKind.INVOICE_REQUESTED).exists()
 
     screens.assert_clean()
-    assert len(screens.checked) == 18
+    assert len(screens.checked) == 19
 
 
 @pytest.mark.parametrize("width", [LAPTOP, PHONE])
