@@ -224,9 +224,7 @@ class InvoicesView(EligibleMemberMixin, TemplateView):
             in_progress=[
                 (item, field_labels(item.missing))
                 for item in invoices_in_progress(self.client)
-            ]
-            if page.number == 1
-            else [],
+            ],
             split_sales=split_sale_numbers(page.object_list),
         )
         return context
