@@ -43,6 +43,7 @@ def plural_messages() -> set[tuple[str, str]]:
 
 
 def test_every_plural_message_is_singular_for_zero_and_one_in_french():
+    """Fails for a new plural until `bash scripts/french-plurals.sh` is run."""
     messages = plural_messages()
     assert ("%(counter)s membre", "%(counter)s membres") in messages
     with translation.override("fr"):
