@@ -25,8 +25,8 @@ from comptoir.customers.models import Client, CustomerGroup
 from comptoir.demo import PASSWORD, load_demo
 from comptoir.invoicing.models import Invoice
 from comptoir.organizations.models import Park
-from comptoir.sales.models import Sale, SaleStatus
-from comptoir.sales.services import Item
+from comptoir.sales.models import PaymentMethod, Sale, SaleStatus
+from comptoir.sales.services import Item, refund_sale
 from tests import factories
 
 pytestmark = [
@@ -237,6 +237,17 @@ def test_back_office_screens_fit_and_pass_axe(
     screens.check("counter")
 
     sale = Sale.objects.filter(status=SaleStatus.PAID, invoices__isnull=False).first()
+    # A credit note and a long company name: the widest rows a list shows.
+    refund_sale(
+        sale=sale,
+        quantities={sale.lines.first().pk: 1},
+        method=PaymentMethod.CASH,
+        actor=None,
+        reason="Annulation",
+    )
+    Client.objects.filter(email="eric.bay@example.com").update(
+        company_name="BAYCORP INTERNATIONAL TRAMPOLINE & LOISIRS DE BOURGOGNE"
+    )
     eric = Client.objects.get(email="eric.bay@example.com")
     claude = Client.objects.get(email="claude.neime@example.com")
     group = CustomerGroup.objects.get(name="Groupe CE privilège")
