@@ -15,6 +15,7 @@ class AlertKind(models.TextChoices):
         "einvoice_rejected",
         _("Facture électronique rejetée ou refusée"),
     )
+    INVOICE_REQUESTED = "invoice_requested", _("Facture demandée")
 
 
 class AlertStatus(models.TextChoices):
@@ -77,7 +78,13 @@ class Alert(models.Model):
                 fields=["sale", "kind"],
                 condition=models.Q(status="open"),
                 name="one_open_alert_per_sale_kind",
-            )
+            ),
+            # A member asks once per sale: a second click finds the first.
+            models.UniqueConstraint(
+                fields=["sale"],
+                condition=models.Q(kind="invoice_requested"),
+                name="one_invoice_request_per_sale",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "status", "-created_at"])]
 

@@ -57,10 +57,43 @@ def raise_invoice_alert(*, sale, missing: list[str], error: str = "") -> Alert:
         )
 
 
+def raise_invoice_request(
+    *, sale, requested_by=None, missing: list[str]
+) -> tuple[Alert, bool]:
+    """The member asks for an invoice for this sale: one alert per sale, ever.
+
+    Returns the alert and whether it was created now (False: asked before).
+    """
+    client = sale.client.display_name if sale.client else "—"
+    message = f"{client} demande une facture pour la vente {sale.number}."
+    if missing:
+        message += f" Champs manquants : {', '.join(field_labels(missing))}."
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                organization_id=sale.organization_id,
+                park_id=sale.park_id,
+                kind=AlertKind.INVOICE_REQUESTED,
+                sale=sale,
+                client=sale.client,
+                missing_fields=missing,
+                message=message,
+            )
+    except IntegrityError:
+        # Asked before (or a double click won the race): nothing new.
+        return Alert.objects.get(sale=sale, kind=AlertKind.INVOICE_REQUESTED), False
+    logger.info("Invoice requested for sale %s by user %s", sale.pk, requested_by)
+    return alert, True
+
+
+INVOICE_KINDS = (AlertKind.INVOICE_NOT_GENERATED, AlertKind.INVOICE_REQUESTED)
+
+
 def close_invoice_alerts(*, sale, closed_by=None, reason: str) -> int:
-    """Close the sale's open "invoice not generated" alert, saying how."""
+    """Close the sale's open alerts about its invoice (not generated, or
+    asked for by the member), saying how."""
     return Alert.objects.filter(
-        sale=sale, kind=AlertKind.INVOICE_NOT_GENERATED, status=AlertStatus.OPEN
+        sale=sale, kind__in=INVOICE_KINDS, status=AlertStatus.OPEN
     ).update(
         status=AlertStatus.CLOSED,
         closed_at=timezone.now(),

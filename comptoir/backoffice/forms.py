@@ -104,7 +104,7 @@ class GroupForm(forms.ModelForm):
         initial=False,
         help_text=_(
             "Activer (ou non) la mise à disposition des factures en ligne. "
-            "Note : 'non' est activé par défaut"
+            "Note : « non » est activé par défaut."
         ),
     )
 

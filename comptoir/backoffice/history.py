@@ -12,6 +12,7 @@ from comptoir.core.audit import history
 from comptoir.einvoicing.selectors import describe_event as describe_einvoicing
 
 from .forms import BackofficeClientForm
+from .templatetags.backoffice import money
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,15 @@ def describe(action: str, data: dict) -> str:
     if action == "customers.group.member_removed":
         return _("Client retiré du groupe : %(name)s") % {"name": data.get("name", "")}
     if action == "sales.counter_sale.recorded":
-        return _("Vente au comptoir %(number)s enregistrée (%(total)s €)") % {
+        return _("Vente au comptoir %(number)s enregistrée (%(total)s)") % {
             "number": data.get("number", ""),
-            "total": data.get("total", ""),
+            "total": money(data.get("total", "")),
         }
     if action == "sales.sale.refunded":
         notes = ", ".join(data.get("credit_notes") or [])
-        text = _("Remboursement de %(amount)s €") % {"amount": data.get("amount", "")}
+        text = _("Remboursement de %(amount)s") % {
+            "amount": money(data.get("amount", ""))
+        }
         if notes:
             text += " — " + _("avoir %(numbers)s") % {"numbers": notes}
         return text

@@ -13,6 +13,11 @@ urlpatterns = [
         views.InvoiceDownloadView.as_view(),
         name="invoice_download",
     ),
+    path(
+        "factures/demander/<uuid:sale_id>/",
+        views.RequestInvoiceView.as_view(),
+        name="request_invoice",
+    ),
     path("profil/", views.ProfileView.as_view(), name="profile"),
     path("reservations/", views.BookingsView.as_view(), name="bookings"),
     path("billets/", views.TicketsView.as_view(), name="tickets"),

@@ -34,11 +34,19 @@ from comptoir.customers.selectors import (
     required_invoice_fields,
 )
 from comptoir.customers.services import save_client_record
-from comptoir.invoicing.selectors import invoices_of_client
+from comptoir.invoicing.exceptions import AlreadyInvoiced, NotInvoiceable
+from comptoir.invoicing.selectors import (
+    invoice_request_states,
+    invoices_in_progress,
+    invoices_of_client,
+    split_sale_numbers,
+)
 from comptoir.invoicing.services.documents import pdf_bytes
+from comptoir.invoicing.services.requests import request_invoice
 from comptoir.organizations.models import UserKind
 from comptoir.sales.selectors import (
     bookings_of,
+    sales_of,
     tickets_of,
     usable_tickets_of,
     vouchers_of,
@@ -194,6 +202,9 @@ class HomeView(MemberMixin, TemplateView):
                 if self.is_eligible
                 else []
             ),
+            in_progress=invoices_in_progress(client) if self.is_eligible else [],
+            # Without online invoices: the latest purchases, to ask for one.
+            purchases=[] if self.is_eligible else invoice_request_states(client),
         )
         return context
 
@@ -213,8 +224,53 @@ class InvoicesView(EligibleMemberMixin, TemplateView):
             invoices_of_client(self.client).defer("snapshot"), INVOICES_PER_PAGE
         )
         page = paginator.get_page(self.request.GET.get("page"))
-        context.update(page=page, invoices=page.object_list)
+        context.update(
+            page=page,
+            invoices=page.object_list,
+            in_progress=[
+                (item, field_labels(item.missing))
+                for item in invoices_in_progress(self.client)
+            ],
+            split_sales=split_sale_numbers(page.object_list),
+        )
         return context
+
+
+class RequestInvoiceView(MemberMixin, View):
+    """ "Demander une facture" for one of the member's paid sales: an alert
+    for the operator, once per sale."""
+
+    def post(self, request, org_slug, sale_id):
+        sale = get_object_or_404(
+            sales_of(self.organization.pk).filter(client=self.client),
+            public_id=sale_id,
+        )
+        try:
+            _alert, created = request_invoice(sale=sale, requested_by=request.user)
+        except AlreadyInvoiced:
+            messages.info(request, _("Cette vente a déjà une facture."))
+        except NotInvoiceable:
+            messages.error(request, _("Seule une vente payée peut être facturée."))
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "Votre demande de facture pour la vente %(number)s est "
+                        "envoyée au parc : vous la recevrez par email."
+                    )
+                    % {"number": sale.number},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Vous avez déjà demandé la facture de la vente %(number)s.")
+                    % {"number": sale.number},
+                )
+        target = request.POST.get("next", "")
+        if not target.startswith(f"/{self.organization.slug}/"):
+            target = reverse("members:home", kwargs={"org_slug": org_slug})
+        return redirect(target)
 
 
 class InvoiceDownloadView(EligibleMemberMixin, View):

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from .models import Organization, User
+from .models import Organization, User, UserKind
 
 
 class ScopedEmailBackend(ModelBackend):
@@ -36,6 +36,29 @@ class ScopedEmailBackend(ModelBackend):
         return None
 
 
+class PlatformAdminEmailBackend(ModelBackend):
+    """Django admin's login form: a platform administrator types its email.
+
+    Stored usernames are scoped (`platform:-:<email>`); this maps what the
+    admin form sends onto that key, for platform accounts only.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or password is None or ":" in username or kwargs:
+            return None
+        return super().authenticate(
+            request,
+            username=User.username_for(UserKind.PLATFORM, None, username),
+            password=password,
+        )
+
+
 def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     """What django-axes counts failures against: the scoped login key."""
     credentials = credentials or {}
@@ -44,5 +67,8 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str:
         # On success axes passes the user's own username: already scoped.
         return username
     email = credentials.get("email") or username
-    kind = credentials.get("kind") or "staff"
+    # The admin's form sends a bare `username`: a platform administrator's.
+    kind = credentials.get("kind") or (
+        UserKind.PLATFORM if not credentials.get("email") else UserKind.STAFF
+    )
     return User.username_for(kind, credentials.get("organization"), email)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from comptoir.customers.models import Client
 
-from .models import Booking, GiftVoucher, Sale, SaleLine, SaleStatus, Ticket
+from .models import (
+    Booking,
+    GiftVoucher,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleLine,
+    SaleStatus,
+    Ticket,
+)
 
 
 def sales_of(organization_id: int) -> QuerySet[Sale]:
@@ -117,4 +129,44 @@ def bookings_on(product_id: int, starts: list[dt.datetime]) -> QuerySet[Booking]
         sale_line__sale__status=SaleStatus.PAID,
         cancelled_at__isnull=True,
         starts_at__in=starts,
+    )
+
+
+@dataclass(frozen=True)
+class Takings:
+    """Money taken in over a business day, refunds given back deducted."""
+
+    received: Decimal
+    refunded: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.received - self.refunded
+
+
+def takings_of(organization_id: int, day: dt.date, time_zone: str) -> Takings:
+    """Payments received and refunds given on `day` at the park's clock.
+
+    A refund counts on the day it is given, whatever the day of the sale.
+    Paying with a gift voucher brings no money in (the voucher's own sale
+    did), so voucher redemptions are left out both ways.
+    """
+    zone = ZoneInfo(time_zone)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    totals = (
+        Payment.objects.filter(
+            sale__organization_id=organization_id,
+            received_at__gte=start,
+            received_at__lt=end,
+        )
+        .exclude(method=PaymentMethod.GIFT_VOUCHER)
+        .aggregate(
+            received=Sum("amount", filter=Q(amount__gt=0)),
+            refunded=Sum("amount", filter=Q(amount__lt=0)),
+        )
+    )
+    return Takings(
+        received=totals["received"] or Decimal("0.00"),
+        refunded=-(totals["refunded"] or Decimal("0.00")),
     )

@@ -83,6 +83,8 @@ def database_from_env(default_sqlite: Path) -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         return config
+    # A fresh clone has no var/: `manage.py migrate` alone must work.
+    default_sqlite.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite,
@@ -98,6 +100,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "comptoir.organizations.backends.ScopedEmailBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "comptoir.organizations.backends.PlatformAdminEmailBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

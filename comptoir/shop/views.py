@@ -28,7 +28,11 @@ from comptoir.core.clock import local
 from comptoir.core.middleware import CSP
 from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
-from comptoir.invoicing.selectors import invoices_of_client
+from comptoir.invoicing.selectors import (
+    invoice_requested_at,
+    invoices_of_client,
+    split_sale_numbers,
+)
 from comptoir.organizations.models import Organization
 from comptoir.payments.models import EventOutcome
 from comptoir.payments.notifications import UnknownSale, receive_notification
@@ -67,6 +71,8 @@ from .forms import (
 from .mixins import ShopMixin
 
 DEFAULT_TZ = "Europe/Paris"
+# The product just put in the basket: its card says so after the redirect.
+JUST_ADDED = "comptoir.shop.just_added"
 
 
 def home(request):
@@ -96,6 +102,7 @@ class ShopHomeView(ShopMixin, TemplateView):
             {o.group_name for o in offers if o.group_name}
         )
         context["has_offers"] = bool(offers)
+        context["just_added"] = self.request.session.pop(JUST_ADDED, None)
         return context
 
 
@@ -173,6 +180,7 @@ class CartAddView(ShopMixin, View):
                 request, _("Choisissez maintenant votre date et votre créneau.")
             )
             return redirect("shop:cart", org_slug=org_slug)
+        request.session[JUST_ADDED] = offer.product.pk
         return redirect(
             f"{reverse('shop:home', args=[org_slug])}#produit-{offer.product.pk}"
         )
@@ -320,6 +328,35 @@ class CheckoutView(ShopMixin, TemplateView):
         )
         return redirect("shop:checkout", org_slug=self.organization.slug)
 
+    def save_company_before_paying(self, request):
+        """Company data typed beside "Payer" is saved first, so the invoice
+        can be issued; with errors, nothing is paid and the form says why.
+
+        Returns the page to show instead of paying, or None to go on.
+        """
+        if not any(name in request.POST for name in CheckoutCompanyForm.base_fields):
+            return None
+        cart = self.priced()
+        park = cart.parks[0] if cart.parks else self.park
+        form = CheckoutCompanyForm(request.POST, instance=self.client, park=park)
+        if not form.has_changed():
+            return None
+        if not form.is_valid():
+            self.client.refresh_from_db()
+            messages.error(
+                request,
+                _(
+                    "Le paiement n'a pas commencé : corrigez les données "
+                    "d'entreprise signalées, puis payez à nouveau."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(company_form=form))
+        save_client_record(
+            form=form, actor=request.user, organization=self.organization
+        )
+        messages.success(request, _("Vos données d'entreprise sont enregistrées."))
+        return None
+
     def pay(self, request):
         if self.provider() is None:
             messages.error(
@@ -327,6 +364,9 @@ class CheckoutView(ShopMixin, TemplateView):
                 _("Le paiement en ligne n'est pas encore disponible pour ce compte."),
             )
             return redirect("shop:cart", org_slug=self.organization.slug)
+        refused = self.save_company_before_paying(request)
+        if refused is not None:
+            return refused
         try:
             sale = start_checkout(
                 cart=self.priced(),
@@ -424,6 +464,8 @@ class ConfirmationView(ShopMixin, TemplateView):
             has_vouchers=any(
                 ln.product_kind == ProductKind.GIFT_VOUCHER for ln in lines
             ),
+            split_sales=split_sale_numbers(invoices),
+            invoice_requested_at=None if invoices else invoice_requested_at(sale),
         )
         return context
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 SEED_HELP = (
     "Activer (ou non) la mise à disposition des factures en ligne. "
-    "Note : &#x27;non&#x27; est activé par défaut"
+    "Note\xa0: «\xa0non\xa0» est activé par défaut."
 )
 
 

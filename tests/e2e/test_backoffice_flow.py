@@ -141,7 +141,7 @@ def test_an_incomplete_member_pays_online_and_the_manager_fixes_it(
         "radiogroup", name="Factures disponibles en ligne"
     )
     expect(switch.get_by_label("Non")).to_be_checked()
-    expect(page.get_by_text("Note : 'non' est activé par défaut")).to_be_visible()
+    expect(page.get_by_text("Note : « non » est activé par défaut.")).to_be_visible()
     switch.get_by_text("Oui").click()
     settings_form.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Factures disponibles en ligne activées")).to_be_visible()

@@ -19,6 +19,7 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 FUNCTION_VIEW_METHODS = {
     "home": ("GET",),
     "healthz": ("GET",),
+    "favicon": ("GET",),
     "set_language": ("POST",),
     "admin:index": ("GET",),
     "einvoicing:webhook": ("POST",),

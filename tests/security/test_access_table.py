@@ -117,6 +117,7 @@ ACCESS = {
     # -- outside the front ends ------------------------------------------------
     "home":                     {"GET": every(GO)},
     "healthz":                  {"GET": every(OK)},
+    "favicon":                  {"GET": every(GO)},
     "set_language":             {"POST": every(GO)},
     "admin:index":              {"GET": every(LOGIN)},  # no platform admin here
 
@@ -167,6 +168,13 @@ ACCESS = {
         "invoice",
         own=   (NF, OK, NF, NF, NF, NF, NF),
         other=every(NF), random=every(NF), cross=every(NF),
+    )},
+    "members:request_invoice": {"POST": Ids(
+        "sale",
+        own=   (LOGIN, GO,    NF,    LOGIN, LOGIN, LOGIN, LOGIN),
+        other= (LOGIN, NF,    NF,    LOGIN, LOGIN, LOGIN, LOGIN),
+        random=(LOGIN, NF,    NF,    LOGIN, LOGIN, LOGIN, LOGIN),
+        cross= (LOGIN, LOGIN, LOGIN, NF,    LOGIN, LOGIN, LOGIN),
     )},
     "members:profile":          {"GET": MEMBER_PAGE, "POST": MEMBER_PAGE,
                                  "PUT": MEMBER_PAGE},

@@ -78,7 +78,8 @@ def test_completed_there_the_invoice_is_issued_on_payment(
 def test_going_on_without_them_pays_and_leaves_the_park_an_alert(organization, http):
     response = pay_on_simulator(http, organization)
     page = http.get(response["Location"]).content.decode()
-    assert "Votre facture sera émise par le parc" in page
+    assert "Votre facture attend une fiche complète." in page
+    assert "Compléter ma fiche" in page
     alert = Alert.objects.get()
     assert alert.sale.status == SaleStatus.PAID
     assert set(alert.missing_fields) >= {"company_name", "address"}

@@ -27,7 +27,7 @@ def test_ready_invoice_is_linked(organization, products, as_member):
     assert "Vos billets" in html and "Vos bons cadeaux" in html
 
 
-def test_member_without_online_invoices_is_told_to_ask_the_park(
+def test_member_without_online_invoices_can_ask_the_park_for_it(
     organization, park, products
 ):
     group = factories.group(organization, online_invoices=False)
@@ -35,7 +35,11 @@ def test_member_without_online_invoices_is_told_to_ask_the_park(
     http = signed_in(client.user)
     add_to_cart(http, organization, products["ticket"])
     html = http.get(pay_on_simulator(http, organization)["Location"]).content.decode()
-    assert "Elle sera émise par le parc sur simple demande." in html
+    sale = Sale.objects.get()
+    assert "simple demande" not in html
+    assert f'action="/{organization.slug}/espace-membre/factures/demander/' in html
+    assert str(sale.public_id) in html
+    assert "Demander une facture" in html
     assert not Invoice.objects.exists()
 
 

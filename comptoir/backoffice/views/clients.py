@@ -148,8 +148,10 @@ class ClientDetailView(ClientFormMixin, TemplateView):
                 request,
                 _("La fiche n'est pas enregistrée : corrigez les champs signalés."),
             )
+            # Validation copied the refused values onto `client`: what the
+            # page says about the record comes from the stored one.
             return self.render_to_response(
-                self.get_context_data(client=client, form=form)
+                self.get_context_data(client=self.get_client(), form=form, unsaved=True)
             )
         client = save_client_record(
             form=form, actor=request.user, organization=self.organization

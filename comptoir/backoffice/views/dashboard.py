@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from comptoir.core.clock import business_date
-from comptoir.sales.selectors import paid_sales_of
+from comptoir.sales.selectors import paid_sales_of, takings_of
 
 from ..mixins import StaffRequiredMixin
 from ..queries import open_alerts
@@ -21,14 +20,15 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         org_id = self.organization.pk
         park = self.organization.parks.first()
-        today = business_date(
-            timezone.now(), park.time_zone if park else "Europe/Paris"
-        )
+        time_zone = park.time_zone if park else "Europe/Paris"
+        today = business_date(timezone.now(), time_zone)
         todays = paid_sales_of(org_id).filter(sale_date=today)
+        takings = takings_of(org_id, today, time_zone)
         context.update(
             today=today,
             today_count=todays.count(),
-            today_total=todays.aggregate(total=Sum("total_incl"))["total"] or 0,
+            today_total=takings.net,
+            today_refunded=takings.refunded,
             alerts=open_alerts(org_id)[:5],
             recent_sales=paid_sales_of(org_id).order_by("-paid_at", "-pk")[:8],
         )

@@ -53,3 +53,28 @@
     update();
   });
 })();
+
+/* .table-wrap that scrolls sideways (a phone): reachable with the keyboard
+   and named after its section, so the hidden columns can be scrolled to. */
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        var section = wrap.closest("section, .panel");
+        var heading = section && section.querySelector("h2, h1");
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute(
+          "aria-label", heading ? heading.textContent.trim() : document.title
+        );
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+})();

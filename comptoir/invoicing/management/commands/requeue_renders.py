@@ -1,6 +1,7 @@
 """Queue a render for every document a dead worker left without its PDF."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from comptoir.invoicing.services.documents import requeue_unrendered
 
@@ -10,4 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = requeue_unrendered()
-        self.stdout.write(f"{count} document(s) remis en file.")
+        self.stdout.write(
+            ngettext(
+                "%(count)d document remis en file.",
+                "%(count)d documents remis en file.",
+                count,
+            )
+            % {"count": count}
+        )
