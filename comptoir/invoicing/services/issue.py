@@ -75,6 +75,8 @@ def create_document(
     generation: int = 1,
     excl_by_rate: dict | None = None,
     render: bool = True,
+    replaces: Invoice | None = None,
+    notes: Sequence[str] = (),
 ) -> Invoice:
     """Take the next number of the series and freeze one document.
 
@@ -107,7 +109,15 @@ def create_document(
             "number": credited_invoice.number,
             "issue_date": credited_invoice.issue_date.isoformat(),
         }
+    replaced = None
+    if replaces is not None:
+        replaced = {
+            "number": replaces.number,
+            "issue_date": replaces.issue_date.isoformat(),
+        }
     snapshot = build_snapshot(
+        replaces=replaced,
+        notes=notes,
         kind=kind,
         number=number,
         issued_at=issued_at,
@@ -193,6 +203,7 @@ def _share_of_payments(sale: Sale, amount: Decimal) -> list[dict]:
 def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
     """The sale's lines still to invoice (net of refunds), by VAT scope."""
     parts: dict[str, list[DocLine]] = {}
+    time_zone = sale.park.time_zone
     for line in sale.lines.all():
         if line.net_quantity <= 0:
             continue
@@ -204,6 +215,9 @@ def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
                 quantity=line.net_quantity,
                 unit_price_incl=line.unit_price_incl,
                 vat_rate=line.vat_rate,
+                service_date=business_date(line.booking_start, time_zone)
+                if line.booking_start
+                else None,
             )
         )
     return parts

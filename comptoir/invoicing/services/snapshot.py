@@ -28,6 +28,8 @@ class DocLine:
     quantity: int
     unit_price_incl: Decimal
     vat_rate: Decimal | None
+    # The visit date of a booking, in the park's time zone (BT-72).
+    service_date: dt.date | None = None
 
 
 def _money(value: Decimal) -> str:
@@ -106,6 +108,8 @@ def build_snapshot(
     payments: list[dict],
     cancels: dict | None = None,
     reason: str = "",
+    replaces: dict | None = None,
+    notes: Sequence[str] = (),
 ) -> dict:
     park = sale.park
     paid = sum((Decimal(p["amount"]) for p in payments), Decimal("0.00"))
@@ -120,6 +124,7 @@ def build_snapshot(
             "issued_at_local": format_datetime(issued_at, park.time_zone),
             "scope": scope,
             "cancels": cancels,
+            "replaces": replaces,
             "reason": reason,
             "currency": "EUR",
         },
@@ -144,6 +149,9 @@ def build_snapshot(
                 "total_incl": _money(t.total_incl),
                 "total_excl": _money(t.total_excl),
                 "total_vat": _money(t.total_vat),
+                "service_date": line.service_date.isoformat()
+                if line.service_date
+                else None,
             }
             for line, t in zip(lines, totals.lines)
         ],
@@ -166,7 +174,7 @@ def build_snapshot(
         },
         "payments": payments,
         "nature": nature_of(lines),
-        "notes": [],
+        "notes": list(notes),
     }
 
 
