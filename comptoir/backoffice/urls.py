@@ -4,6 +4,7 @@ from .views import (
     alerts,
     auth,
     clients,
+    corrections,
     counter,
     dashboard,
     groups,
@@ -77,4 +78,9 @@ urlpatterns = [
     ),
     path("parcs/", parks.ParkListView.as_view(), name="parks"),
     path("parcs/<int:pk>/", parks.ParkDetailView.as_view(), name="park"),
+    path(
+        "factures/<uuid:public_id>/corriger/",
+        corrections.InvoiceCorrectView.as_view(),
+        name="invoice_correct",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
+from comptoir.invoicing.services.corrections import correctable_invoice_ids
 from comptoir.invoicing.services.documents import pdf_bytes
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import SaleError, refund_sale
@@ -65,6 +66,7 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
             refund_form=refund_form if refund_form and refund_form.lines else None,
             alerts=open_alerts(self.organization.pk).filter(sale=sale),
             history=entries(sale, *state.documents),
+            correctable=correctable_invoice_ids(sale),
         )
         return context
 
