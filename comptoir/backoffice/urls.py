@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    accounting,
     alerts,
     auth,
     clients,
@@ -82,5 +83,20 @@ urlpatterns = [
         "factures/<uuid:public_id>/corriger/",
         corrections.InvoiceCorrectView.as_view(),
         name="invoice_correct",
+    ),
+    path(
+        "comptabilite/plan/",
+        accounting.AccountPlanView.as_view(),
+        name="accounting_plan",
+    ),
+    path(
+        "comptabilite/exports/",
+        accounting.JournalExportView.as_view(),
+        name="accounting_exports",
+    ),
+    path(
+        "comptabilite/exports/<uuid:public_id>/",
+        accounting.JournalExportDownloadView.as_view(),
+        name="accounting_export_download",
     ),
 ]

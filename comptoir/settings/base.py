@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",
+    "comptoir.accounting",
 ]
 
 MIDDLEWARE = [
