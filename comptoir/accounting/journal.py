@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 
 from comptoir.core.clock import business_date
@@ -206,6 +206,23 @@ def _payments(park_id: int, time_zone: str, date_from: dt.date, date_to: dt.date
     )
 
 
+def _pages(rows, size: int, after: Callable[[tuple], Q]) -> Iterator[tuple]:
+    """Rows in pages of `size`, each page starting after the last row read
+    (keyset pagination): flat memory on every database, where a cursor's
+    batching depends on the driver (SQLite's fetches everything)."""
+    last = None
+    while True:
+        page = list((rows if last is None else rows.filter(after(last)))[:size])
+        full = len(page) == size
+        last = page[-1] if page else None
+        # Hand the rows out and drop the page before reading the next one.
+        page.reverse()
+        while page:
+            yield page.pop()
+        if not full:
+            return
+
+
 def count_sources(
     *, park_id: int, time_zone: str, date_from: dt.date, date_to: dt.date
 ) -> int:
@@ -223,7 +240,7 @@ def journal_entries(
     time_zone: str,
     date_from: dt.date,
     date_to: dt.date,
-    chunk_size: int = 500,
+    chunk_size: int = 200,
     progress: Callable[[int], None] | None = None,
     every: int = 200,
 ) -> Iterator[Entry]:
@@ -238,8 +255,14 @@ def journal_entries(
         rows = _documents(park_id, date_from, date_to).values_list(
             "issue_date", "issued_at", "pk", "kind", "number", "snapshot"
         )
-        for issue_date, issued_at, pk, kind, number, snapshot in rows.iterator(
-            chunk_size=chunk_size
+        for issue_date, issued_at, pk, kind, number, snapshot in _pages(
+            rows,
+            chunk_size,
+            lambda row: (
+                Q(issue_date__gt=row[0])
+                | Q(issue_date=row[0], issued_at__gt=row[1])
+                | Q(issue_date=row[0], issued_at=row[1], pk__gt=row[2])
+            ),
         ):
             yield (
                 (issue_date, 0, issued_at, pk),
@@ -261,7 +284,13 @@ def journal_entries(
             "buyer_code",
             "buyer",
         )
-        for received_at, pk, *rest in rows.iterator(chunk_size=chunk_size):
+        for received_at, pk, *rest in _pages(
+            rows,
+            chunk_size,
+            lambda row: (
+                Q(received_at__gt=row[0]) | Q(received_at=row[0], pk__gt=row[1])
+            ),
+        ):
             day = business_date(received_at, time_zone)
             yield (day, 1, received_at, pk), ("payment", (day, *rest))
 
