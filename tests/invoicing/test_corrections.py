@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from comptoir.core.models import AuditEvent
 from comptoir.invoicing.exceptions import IncompleteClientRecord, NotInvoiceable
+from comptoir.invoicing.integrity import check_series
+from comptoir.invoicing.invariants import check_invariants
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.rendering import render_document
 from comptoir.invoicing.rendering.facturx import build_cii_xml
@@ -250,3 +252,11 @@ def test_after_a_partial_refund_the_new_invoice_covers_what_is_left(
     assert result.credit_note.total_incl == Decimal("30.00")
     assert result.invoice.total_incl == Decimal("30.00")
     assert result.invoice.snapshot["totals"]["due"] == "0.00"
+
+
+def test_the_invariants_still_hold_after_a_correction(wrong_invoice, manager):
+    correct_invoice(invoice=wrong_invoice, reason="Adresse", corrected_by=manager)
+    assert check_invariants(require_rendered=False) == []
+    for kind in ("invoice", "credit_note"):
+        documents = Invoice.objects.filter(park=wrong_invoice.park, kind=kind)
+        assert list(check_series(documents)) == []
