@@ -762,8 +762,3 @@ class InvoiceCorrectionForm(ClientRecordForm):
             "siret",
             "accounting_code",
         ]
-
-    @property
-    def changed_data(self) -> list[str]:
-        """The record's changed fields (the reason is not part of it)."""
-        return [name for name in super().changed_data if name != "reason"]

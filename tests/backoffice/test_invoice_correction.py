@@ -89,6 +89,21 @@ def test_an_invalid_record_keeps_the_typing_and_issues_nothing(
     assert Invoice.objects.filter(sale=invoice.sale).count() == 1
 
 
+def test_a_refused_correction_keeps_the_typing_and_changes_nothing(
+    as_cashier, invoice, member
+):
+    response = as_cashier.post(
+        correct_url(invoice), form_data(member, company_name="NOUVEAU NOM", city="")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fiche client incomplète" in page
+    assert 'value="NOUVEAU NOM"' in page
+    member.refresh_from_db()
+    assert member.company_name == "BAYCORP INC"
+    assert Invoice.objects.filter(sale=invoice.sale).count() == 1
+
+
 def test_another_organizations_invoice_is_not_found(other, as_manager, member):
     url = correct_url(other.invoice)
     assert as_manager.get(url).status_code == 404

@@ -260,3 +260,42 @@ def test_the_invariants_still_hold_after_a_correction(wrong_invoice, manager):
     for kind in ("invoice", "credit_note"):
         documents = Invoice.objects.filter(park=wrong_invoice.park, kind=kind)
         assert list(check_series(documents)) == []
+
+
+def test_the_record_fix_and_both_documents_are_one_transaction(
+    wrong_invoice, member, manager
+):
+    result = correct_invoice(
+        invoice=wrong_invoice,
+        reason="Raison sociale",
+        corrected_by=manager,
+        buyer_changes={"company_name": "BAYCORP INC", "city": "SENS"},
+    )
+    member.refresh_from_db()
+    assert (member.company_name, member.city) == ("BAYCORP INC", "SENS")
+    # The credit note cancels the invoice as it was issued, to its buyer.
+    assert result.credit_note.snapshot["buyer"]["company_name"] == "BAYCROP INC"
+    assert result.invoice.snapshot["buyer"]["company_name"] == "BAYCORP INC"
+    assert result.invoice.snapshot["buyer"]["city"] == "SENS"
+    event = AuditEvent.objects.get(
+        action="customers.client.updated", object_id=str(member.pk)
+    )
+    assert event.data["fields"] == ["city", "company_name"]
+    assert event.actor == manager
+
+
+def test_a_refused_fix_writes_neither_the_record_nor_a_document(
+    wrong_invoice, member, manager
+):
+    with pytest.raises(IncompleteClientRecord):
+        correct_invoice(
+            invoice=wrong_invoice,
+            reason="Ville",
+            corrected_by=manager,
+            buyer_changes={"company_name": "BAYCORP INC", "city": ""},
+        )
+    member.refresh_from_db()
+    assert member.company_name == "BAYCROP INC"
+    assert member.city == "MOUTIERS EN PUISAYE"
+    assert Invoice.objects.filter(sale=wrong_invoice.sale).count() == 1
+    assert not AuditEvent.objects.filter(action="customers.client.updated").exists()

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from comptoir.customers.services import save_client_record
 from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.corrections import correct_invoice
@@ -45,19 +44,22 @@ class InvoiceCorrectView(StaffRequiredMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(invoice=invoice, form=form)
             )
-        # The record is saved first: a refused correction loses no typing.
-        save_client_record(
-            form=form, actor=request.user, organization=self.organization
-        )
         try:
             correction = correct_invoice(
                 invoice=invoice,
                 reason=form.cleaned_data["reason"],
                 corrected_by=request.user,
+                buyer_changes={
+                    name: form.cleaned_data[name]
+                    for name in InvoiceCorrectionForm.Meta.fields
+                },
             )
         except InvoicingError as exc:
+            # Nothing was written; the form keeps what was typed.
             messages.error(request, exc.message)
-            return redirect("backoffice:invoice_correct", public_id=invoice.public_id)
+            return self.render_to_response(
+                self.get_context_data(invoice=invoice, form=form)
+            )
         messages.success(
             request,
             _("Facture corrigée : avoir %(note)s et nouvelle facture %(invoice)s émis.")

@@ -10,6 +10,7 @@ settled by carrying the payment over to the new invoice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.customers.selectors import missing_invoice_fields
+from comptoir.customers.services import update_buyer_details
 from comptoir.sales.models import Sale
 
 from ..exceptions import IncompleteClientRecord, NotInvoiceable
@@ -51,12 +53,20 @@ def correctable_invoice_ids(sale: Sale) -> set[int]:
     )
 
 
-def correct_invoice(*, invoice: Invoice, reason: str, corrected_by) -> Correction:
+def correct_invoice(
+    *,
+    invoice: Invoice,
+    reason: str,
+    corrected_by,
+    buyer_changes: Mapping[str, str] | None = None,
+) -> Correction:
     """Cancel `invoice` by a full credit note and reissue its sale.
 
-    The new invoice takes the buyer from the client record as it is now
-    (the operator has just fixed it), the same lines and the same payments;
-    both documents are numbered in their series in this one transaction.
+    In one transaction: the credit note (to the buyer as invoiced), the
+    client record's fixed buyer fields (`buyer_changes`, validated by the
+    caller), and the new invoice to the corrected buyer, with the same lines
+    and the same payments; both documents numbered in their series. A
+    refusal (record still incomplete…) changes nothing at all.
     Locks the sale first, then the series counters (docs/locking.md).
     """
     reason = reason.strip()
@@ -79,9 +89,6 @@ def correct_invoice(*, invoice: Invoice, reason: str, corrected_by) -> Correctio
         client = sale.client
         if client is None or client.pk != invoice.client_id:
             raise NotInvoiceable("Le client de la vente a changé : correction refusée.")
-        missing = missing_invoice_fields(client, sale.park)
-        if missing:
-            raise IncompleteClientRecord(client=client, missing=missing)
         lines = invoiceable_lines(sale).get(invoice.scope, [])
         left = sum(
             (ln.unit_price_incl * ln.quantity for ln in remaining_lines(invoice)),
@@ -106,6 +113,12 @@ def correct_invoice(*, invoice: Invoice, reason: str, corrected_by) -> Correctio
                 }
             ],
         )
+        changed = update_buyer_details(
+            client=client, changes=buyer_changes or {}, actor=corrected_by
+        )
+        missing = missing_invoice_fields(client, sale.park)
+        if missing:
+            raise IncompleteClientRecord(client=client, missing=missing)
         amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
         _, issued = _existing_invoices(sale)
         new = create_document(
@@ -128,6 +141,7 @@ def correct_invoice(*, invoice: Invoice, reason: str, corrected_by) -> Correctio
             "new_invoice": new.number,
             "buyer_before": invoice.buyer_name,
             "buyer_after": new.buyer_name,
+            "fields": sorted(changed),
         }
         for document in (invoice, new):
             audit.record(
