@@ -209,6 +209,12 @@ ACCESS = {
     "backoffice:parks":         {"GET": MANAGER_PAGE},
     "backoffice:park":          {"GET": manager_object("park"),
                                  "POST": manager_object("park")},
+    # An empty form comes back with its errors: nothing corrected.
+    "backoffice:invoice_correct": {"GET": staff_object("invoice"),
+                                   "POST": staff_object("invoice")},
+    "backoffice:accounting_plan":    {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:accounting_exports": {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:accounting_export_download": {"GET": manager_object("export")},
 }
 # fmt: on
 
