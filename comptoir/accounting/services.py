@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.core import audit
@@ -166,7 +167,7 @@ def build_export(*, job_id: int) -> ExportJob | None:
     Claimed with a conditional UPDATE: a job queued twice is built once.
     """
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.RUNNING
+        status=ExportStatus.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return None
@@ -207,3 +208,27 @@ def build_export(*, job_id: int) -> ExportJob | None:
         raise
     job.refresh_from_db()
     return job
+
+
+def requeue_stale_exports(*, older_than: dt.timedelta) -> int:
+    """Queue again the exports a dead worker left (or whose task was lost).
+
+    A job still pending, or running, `older_than` after it was asked for or
+    started is put back to pending and queued; the conditional UPDATE means
+    a job a live worker finishes meanwhile is left alone.
+    """
+    from .tasks import build_export_task
+
+    limit = timezone.now() - older_than
+    stale = ExportJob.objects.filter(
+        Q(status=ExportStatus.PENDING, created_at__lt=limit)
+        | Q(status=ExportStatus.RUNNING, started_at__lt=limit)
+    ).values_list("pk", "status")
+    count = 0
+    for pk, status in list(stale):
+        if ExportJob.objects.filter(pk=pk, status=status).update(
+            status=ExportStatus.PENDING, done=0, started_at=None
+        ):
+            build_export_task.enqueue(job_id=pk)
+            count += 1
+    return count

@@ -6,6 +6,8 @@ import datetime as dt
 import tracemalloc
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from comptoir.accounting import fec
 from comptoir.accounting.models import ExportJob, ExportStatus
@@ -125,3 +127,38 @@ def test_memory_stays_flat_whatever_the_number_of_documents(book):
     small = _peak(book, 400)
     large = _peak(book, 1200)  # now 1600 documents, four times as many
     assert large < small * 1.5, (small, large)
+
+
+def test_an_export_a_dead_worker_left_is_queued_again_and_built(book):
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    stuck = ExportJob.objects.create(
+        organization=book.park.organization,
+        park=book.park,
+        date_from=book.start,
+        date_to=book.end,
+        format="fec",
+        filename="stuck.txt",
+        status=ExportStatus.RUNNING,
+        done=3,
+        total=12,
+    )
+    ExportJob.objects.filter(pk=stuck.pk).update(started_at=long_ago)
+    recent = ExportJob.objects.create(
+        organization=book.park.organization,
+        park=book.park,
+        date_from=book.start,
+        date_to=book.end,
+        format="fec",
+        filename="recent.txt",
+        status=ExportStatus.RUNNING,
+        started_at=timezone.now(),
+    )
+    call_command("requeue_exports", "--minutes=30")
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    # The test settings run tasks inline: queued again means built.
+    assert stuck.status == ExportStatus.READY
+    assert check_fec(
+        stuck.file.open("rb").read(), f"{book.park.siren}FEC20240101.txt"
+    ).ok
+    assert recent.status == ExportStatus.RUNNING
