@@ -6,6 +6,7 @@ import datetime as dt
 import tracemalloc
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -158,7 +159,6 @@ def test_an_export_a_dead_worker_left_is_queued_again_and_built(book):
     recent.refresh_from_db()
     # The test settings run tasks inline: queued again means built.
     assert stuck.status == ExportStatus.READY
-    assert check_fec(
-        stuck.file.open("rb").read(), f"{book.park.siren}FEC20240101.txt"
-    ).ok
+    with default_storage.open(stuck.file.name, "rb") as stored:
+        assert check_fec(stored.read(), f"{book.park.siren}FEC20240101.txt").ok
     assert recent.status == ExportStatus.RUNNING
