@@ -122,10 +122,6 @@ class Document:
         return self.sale_date
 
     @property
-    def paid_in_full(self) -> bool:
-        return self.due == 0 and self.paid == self.incl
-
-    @property
     def is_credit_note(self) -> bool:
         return self.kind == CREDIT_NOTE
 
