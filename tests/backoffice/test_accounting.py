@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from comptoir.accounting.models import AccountSetting, ExportJob
 from comptoir.demo import load_demo
@@ -170,3 +172,24 @@ def test_the_demo_parks_month_balances_and_matches_the_invoice_list(client):
         assert vat == park_totals["vat"]
         assert customers - vat == park_totals["excl"]
     assert listing["totals"]["incl"] > 0
+
+
+def test_a_months_workbook_and_csv_carry_the_fec_columns(
+    as_manager, park, member, products
+):
+    factories.paid_online_sale(park, member, factories.basket(products, ("ticket", 1)))
+    today = timezone.localdate()
+    period = {
+        "park": park.pk,
+        "start": today.replace(day=1).isoformat(),
+        "end": today.isoformat(),
+    }
+    workbook = as_manager.post(EXPORTS, {**period, "format": "xlsx"})
+    assert workbook.status_code == 200
+    assert filename_of(workbook).endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(download(workbook))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("JournalCode", "JournalLib", "EcritureNum")
+    assert len(rows) == 6  # header; 411, 706, 44571 of the invoice; 512, 411
+    sheet_csv = download(as_manager.post(EXPORTS, {**period, "format": "csv"}))
+    assert sheet_csv.decode("utf-8-sig").count("\r\n") == 6
