@@ -739,3 +739,26 @@ class ParkForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error("vat_number", exc)
         return cleaned
+
+
+class InvoiceCorrectionForm(ClientRecordForm):
+    """The buyer's data as the corrected invoice will show it, and why."""
+
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        max_length=200,
+        help_text=_("Imprimé sur l'avoir et la nouvelle facture."),
+    )
+
+    class Meta(ClientRecordForm.Meta):
+        fields = [
+            "company_name",
+            "address",
+            "address_complement",
+            "postcode",
+            "city",
+            "country",
+            "vat_number",
+            "siret",
+            "accounting_code",
+        ]

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from .views import (
+    accounting,
     alerts,
     auth,
     catalog,
     clients,
+    corrections,
     counter,
     dashboard,
     einvoicing,
@@ -139,5 +141,25 @@ urlpatterns = [
         "clients/<int:pk>/annuaire/",
         einvoicing.ClientDirectoryView.as_view(),
         name="client_directory",
+    ),
+    path(
+        "factures/<uuid:public_id>/corriger/",
+        corrections.InvoiceCorrectView.as_view(),
+        name="invoice_correct",
+    ),
+    path(
+        "comptabilite/plan/",
+        accounting.AccountPlanView.as_view(),
+        name="accounting_plan",
+    ),
+    path(
+        "comptabilite/exports/",
+        accounting.JournalExportView.as_view(),
+        name="accounting_exports",
+    ),
+    path(
+        "comptabilite/exports/<uuid:public_id>/",
+        accounting.JournalExportDownloadView.as_view(),
+        name="accounting_export_download",
     ),
 ]

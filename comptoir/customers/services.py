@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -212,3 +213,44 @@ def invite_member(*, client: Client, actor, base_url: str) -> str:
         ) from exc
     audit.record(client, "customers.client.invited", actor=actor)
     return link
+
+
+# What an invoice prints about its buyer: what "Corriger la facture" fixes.
+BUYER_FIELDS = (
+    "company_name",
+    "address",
+    "address_complement",
+    "postcode",
+    "city",
+    "country",
+    "vat_number",
+    "siret",
+    "accounting_code",
+)
+
+
+def update_buyer_details(
+    *, client: Client, changes: Mapping[str, str], actor
+) -> list[str]:
+    """Write validated buyer fields into a client record; audit what changed.
+
+    Runs in the caller's transaction (an invoice correction), so the record
+    and the documents issued from it commit or roll back together.
+    """
+    changed = []
+    for name, value in changes.items():
+        if name not in BUYER_FIELDS:
+            raise ValueError(f"{name} is not a buyer field")
+        if getattr(client, name) != value:
+            setattr(client, name, value)
+            changed.append(name)
+    if changed:
+        client.save(update_fields=changed)
+        audit.record(
+            client,
+            "customers.client.updated",
+            actor=actor,
+            organization=client.organization,
+            data={"fields": sorted(changed)},
+        )
+    return changed

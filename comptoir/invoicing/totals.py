@@ -4,15 +4,23 @@ Per VAT rate: excl. = round(incl. / (1 + rate)), VAT = incl. − excl.; the
 excl. amount of each rate is then allocated over its lines in proportion to
 their incl. amounts, so lines add up exactly to the per-rate totals and the
 document total equals what was paid, to the cent.
+
+The unit price excl. VAT of a line is the product's own price, not derived
+from the rounded line amount: the same product at the same price shows the
+same unit price on every document (docs/rounding.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from comptoir.core.money import ZERO, allocate, excl_from_incl, round_money
+
+# BT-146 may carry more decimals than amounts; four are enough to rebuild
+# any price incl. VAT to the cent at the French rates.
+UNIT_PRICE_PLACES = Decimal("0.0001")
 
 STANDARD = "S"
 OUTSIDE_SCOPE = "O"
@@ -56,6 +64,22 @@ def category_of(vat_rate: Decimal | None) -> str:
     return OUTSIDE_SCOPE if vat_rate is None else STANDARD
 
 
+def unit_price_excl(unit_price_incl: Decimal, vat_rate: Decimal | None) -> Decimal:
+    """The price excl. VAT of one unit, to four decimals, half-up.
+
+    A function of the unit price and rate only, so one product at one price
+    always shows the same figure: 26.00 € at 20 % is 21.6667 € everywhere.
+    Two decimals when that is exact (25.00, not 25.0000).
+    """
+    price = Decimal(unit_price_incl)
+    if vat_rate is not None and vat_rate:
+        price = price / (1 + Decimal(vat_rate) / 100)
+    exact = price.quantize(UNIT_PRICE_PLACES, rounding=ROUND_HALF_UP)
+    if exact == exact.quantize(Decimal("0.01")):
+        return exact.quantize(Decimal("0.01"))
+    return exact.normalize()
+
+
 def compute_totals(
     lines: Sequence[LineInput],
     excl_by_rate: dict[Decimal | None, Decimal] | None = None,
@@ -94,16 +118,12 @@ def compute_totals(
 
     line_totals = []
     for line, incl, excl in zip(lines, incls, excls):
-        quantity = Decimal(line.quantity)
-        unit_excl = (excl / quantity).quantize(Decimal("0.0001")) if quantity else ZERO
         line_totals.append(
             LineTotals(
                 total_incl=incl,
                 total_excl=excl,
                 total_vat=incl - excl,
-                unit_price_excl=unit_excl.normalize()
-                if unit_excl != unit_excl.to_integral()
-                else unit_excl.quantize(Decimal("0.01")),
+                unit_price_excl=unit_price_excl(line.unit_price_incl, line.vat_rate),
                 vat_category=category_of(line.vat_rate),
             )
         )

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",
+    "comptoir.accounting",
 ]
 
 MIDDLEWARE = [

@@ -69,8 +69,8 @@ def test_invoice_prints_parties_numbers_dates_lines_and_totals(invoice_snapshot)
         "Total HT 43,18 €",
         "Total TVA 6,82 €",
         "Total TTC 50,00 €",
-        "Déjà réglé 50,00 €",
-        "Net à payer 0,00 €",
+        # the most prominent figure: what was paid, when and how
+        "Payé le 05/02/2024 par Carte bancaire 50,00 €",
         # what was paid, when and how
         "05/02/2024 Carte bancaire PAY-7F3A21 50,00 €",
         "Page 1 / 1",
@@ -111,7 +111,10 @@ def test_nature_of_the_operation_follows_the_lines(make_snapshot):
     )
     assert "Nature de l'opération : Livraison de biens" in goods
     vouchers = text_of(render_document(make_snapshot(VOUCHER)))
-    assert "Nature de l'opération" not in vouchers
+    assert (
+        "Nature de l'opération : Prestations de services (bons cadeaux "
+        "multi-usages, utilisables pour les activités)" in vouchers
+    )
 
 
 def test_vat_on_debits_option_is_printed_when_the_seller_chose_it(make_snapshot):
@@ -143,7 +146,8 @@ def test_credit_note_is_an_avoir_naming_the_invoice_and_the_reason(
     assert "FACTURE" not in text
     assert "Total TTC 20,00 €" in text
     assert "REMBOURSEMENTS" in text
-    assert "Net à rembourser 0,00 €" in text
+    assert "Remboursé le 10/03/2024 par Carte bancaire 20,00 €" in text
+    assert "Net à rembourser" not in text
 
 
 def test_sale_date_is_left_out_when_it_is_the_issue_date(make_snapshot):

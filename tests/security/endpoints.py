@@ -6,11 +6,15 @@ shows up here (and fails the access table until it has its row).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
+
+from comptoir.accounting.models import ExportJob
 
 from .conftest import World, payment_token, reset_link
 
@@ -94,6 +98,7 @@ def ids(world: World, kind: str, variant: str):
             "product": RANDOM_INT,
             "product_group": {"pk": RANDOM_INT, "group_pk": RANDOM_INT},
             "payment": "eyJvcmciOiJhIn0:forged:signature",
+            "export": uuid.uuid4(),
             "provider": "inconnu",
             "reset": {
                 "uidb64": urlsafe_base64_encode(str(RANDOM_INT).encode()),
@@ -116,7 +121,25 @@ def ids(world: World, kind: str, variant: str):
         "payment": payment_token(side.sales[key]),
         "provider": "simulator",
         "reset": reset_link(side.users["reset"]),
+        "export": export_id(side) if kind == "export" else None,
     }[kind]
+
+
+def export_id(side) -> uuid.UUID:
+    """A ready accounting export of the side's park (made on first use)."""
+    job = ExportJob.objects.filter(organization=side.organization).first()
+    if job is None:
+        job = ExportJob(
+            organization=side.organization,
+            park=side.park,
+            date_from=dt.date(2024, 1, 1),
+            date_to=dt.date(2024, 1, 31),
+            format="fec",
+            status="ready",
+            filename="123456789FEC20240131.txt",
+        )
+        job.file.save(job.filename, ContentFile(b"JournalCode\r\n"), save=True)
+    return job.public_id
 
 
 def url_kwargs(world: World, endpoint: Endpoint, kind: str | None, variant: str):

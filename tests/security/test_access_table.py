@@ -247,6 +247,12 @@ ACCESS = {
     "backoffice:client_directory": {"POST": staff_object("client", GO)},
     # Server to server: the approved platform's notifications, signed.
     "einvoicing:webhook":       {"POST": every(BAD)},
+    # An empty form comes back with its errors: nothing corrected.
+    "backoffice:invoice_correct": {"GET": staff_object("invoice"),
+                                   "POST": staff_object("invoice")},
+    "backoffice:accounting_plan":    {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:accounting_exports": {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
+    "backoffice:accounting_export_download": {"GET": manager_object("export")},
 }
 # fmt: on
 

@@ -45,6 +45,7 @@ from comptoir.backoffice.forms import (
 from comptoir.customers.forms import COMPANY_FIELDS, CONTACT_FIELDS, ClientRecordForm
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.rendering import render_document
 from comptoir.sales.models import Payment, Sale, SaleLine
 from tests import factories
 from tests.factories import PASSWORD
@@ -578,6 +579,8 @@ FILTERED_PAGES = [
     ("backoffice:counter", ["parc", "client", "q"]),
     ("backoffice:missing_invoices", ["page"]),
     ("backoffice:groups", ["page"]),
+    ("backoffice:accounting_plan", ["park"]),
+    ("backoffice:accounting_exports", ["page"]),
 ]
 
 
@@ -645,3 +648,46 @@ def test_refused_company_data_at_checkout_is_shown_with_its_errors(signed, incom
     assert response.status_code == 200
     assert response.context["company_form"].errors["country"]
     assert "Ce champ est obligatoire." in response.content.decode()
+
+
+# -- "Corriger la facture" ---------------------------------------------------
+
+CORRECTION_FIELDS = [
+    "company_name",
+    "address",
+    "address_complement",
+    "postcode",
+    "city",
+    "country",
+    "vat_number",
+    "siret",
+    "accounting_code",
+    "reason",
+]
+
+
+@given(data=overrides(CORRECTION_FIELDS))
+@FUZZ
+def test_the_invoice_correction_form(signed, data):
+    invoice = signed.a.invoices["a1"]
+    client = invoice.client
+    url = reverse("backoffice:invoice_correct", kwargs={"public_id": invoice.public_id})
+    base = {
+        **as_post(model_to_dict(client, fields=CORRECTION_FIELDS[:-1])),
+        "reason": "Raison sociale erronée",
+    }
+    with rolled_back():
+        before = fingerprint()
+        response = signed.http("cashier").post(url, {**base, **data})
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert_french(feedback(response))
+            assert fingerprint() == before
+            return
+        documents = Invoice.objects.filter(sale=invoice.sale)
+        [new] = documents.active()
+        assert documents.filter(credited_invoice=invoice, is_full_credit=True).exists()
+        assert new.total_incl == invoice.total_incl
+        # Whatever was typed, both documents still render as Factur-X.
+        for document in documents.exclude(pk=invoice.pk):
+            assert render_document(document.snapshot)[:5] == b"%PDF-"

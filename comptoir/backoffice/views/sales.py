@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
+from comptoir.invoicing.services.corrections import correctable_invoice_ids
 from comptoir.invoicing.services.documents import pdf_bytes
 from comptoir.payments.models import RefundStatus
 from comptoir.payments.refunds import provider_payment_of, request_refund
@@ -71,6 +72,7 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
             history=entries(sale, *state.documents),
             provider_events=events_of_sale(sale),
             provider_refunds=refunds_of_sale(sale),
+            correctable=correctable_invoice_ids(sale),
         )
         context["entitlements"] = entitlements_of(sale)
         return context

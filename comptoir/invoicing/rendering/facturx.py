@@ -51,6 +51,9 @@ PAYMENT_MEANS = {
     "online_card": "48",
     "cash": "10",
     "cheque": "20",
+    # A credit note settled against the corrected invoice: clearing between
+    # the partners, no money moves.
+    mentions.OFFSET: "97",
 }
 FACTURX_FILENAME = "factur-x.xml"
 SRGB_CONDITION = "sRGB IEC61966-2.1"
@@ -207,6 +210,12 @@ def _settlement(parent: etree._Element, doc: Document) -> None:
             _ram(tax, "DueDateTypeCode", VAT_DUE_ON_ISSUE)
         if row.vat_rate is not None:
             _ram(tax, "RateApplicablePercent", _plain(row.vat_rate))
+    dates = doc.service_dates
+    if len(dates) > 1:
+        # Bookings on several days: BG-14, the period the visits span.
+        period = _ram(settlement, "BillingSpecifiedPeriod")
+        _date_102(period, "StartDateTime", dates[0], UDT)
+        _date_102(period, "EndDateTime", dates[-1], UDT)
     terms = _ram(settlement, "SpecifiedTradePaymentTerms")
     _ram(terms, "Description", mentions.payment_terms(doc))
     if doc.due == 0:
@@ -220,10 +229,12 @@ def _settlement(parent: etree._Element, doc: Document) -> None:
     _ram(summation, "GrandTotalAmount", _amount(doc.incl))
     _ram(summation, "TotalPrepaidAmount", _amount(doc.paid))
     _ram(summation, "DuePayableAmount", _amount(doc.due))
-    if doc.cancels is not None:
+    # BT-25/26: the invoice a credit note cancels, or a corrected one replaces.
+    preceding = doc.cancels or doc.replaces
+    if preceding is not None:
         reference = _ram(settlement, "InvoiceReferencedDocument")
-        _ram(reference, "IssuerAssignedID", doc.cancels.number)
-        _date_102(reference, "FormattedIssueDateTime", doc.cancels.issue_date, QDT)
+        _ram(reference, "IssuerAssignedID", preceding.number)
+        _date_102(reference, "FormattedIssueDateTime", preceding.issue_date, QDT)
 
 
 def paid_on(doc: Document) -> datetime.date:
@@ -268,9 +279,10 @@ def cii_tree(doc: Document) -> etree._Element:
     _seller(agreement, doc)
     _buyer(agreement, doc)
     delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
-    if doc.sale_date is not None:
+    # BT-72: the day of the visit for a booking, else the day of the sale.
+    if doc.delivery_date is not None:
         event = _ram(delivery, "ActualDeliverySupplyChainEvent")
-        _date_102(event, "OccurrenceDateTime", doc.sale_date, UDT)
+        _date_102(event, "OccurrenceDateTime", doc.delivery_date, UDT)
     _settlement(transaction, doc)
     return root
 

@@ -29,6 +29,19 @@ RECOVERY_INDEMNITY = (
     "paiement : 40 €"
 )
 VAT_ON_DEBITS = "Option pour le paiement de la TVA d'après les débits"
+# A credit note is owed by the seller: the buyer's payment terms, penalties
+# and recovery indemnity do not apply. The French rules (BR-FR-05) still
+# want the three notes in the XML, so they say so there; the PDF does not
+# repeat them.
+CREDIT_NOTE_TERMS = "Avoir : aucune somme n'est due par le client."
+CREDIT_NOTE_NO_DISCOUNT = "Escompte : sans objet pour un avoir."
+CREDIT_NOTE_NO_PENALTY = (
+    "Avoir : aucune somme due par le client, pas de pénalités de retard."
+)
+CREDIT_NOTE_NO_INDEMNITY = (
+    "Avoir : pas d'indemnité forfaitaire pour frais de recouvrement."
+)
+OFFSET = "offset"  # payment method of a credit note carried to a new invoice
 VOUCHER_OUT_OF_SCOPE = (
     "Bon cadeau multi-usages : hors champ d'application de la TVA "
     "(art. 256 ter du CGI), la TVA sera due lors de son utilisation."
@@ -44,11 +57,84 @@ class Mention:
 
 def nature_text(doc: Document) -> str:
     label = NATURE_LABELS.get(doc.nature)
-    return f"Nature de l'opération : {label}" if label else ""
+    if not label:
+        return ""
+    if all(line.nature == "voucher" for line in doc.lines):
+        label += " (bons cadeaux multi-usages, utilisables pour les activités)"
+    return f"Nature de l'opération : {label}"
 
 
 def payment_terms(doc: Document) -> str:
+    if doc.is_credit_note:
+        return CREDIT_NOTE_TERMS
     return doc.seller["payment_terms"] or DEFAULT_PAYMENT_TERMS
+
+
+def _methods(doc: Document) -> str:
+    labels: list[str] = []
+    for payment in doc.payments:
+        if payment.label and payment.label not in labels:
+            labels.append(payment.label)
+    return " et ".join(labels)
+
+
+def _last_payment_date(doc: Document) -> str:
+    dates = [payment.date for payment in doc.payments if payment.date is not None]
+    return formatting.date(max(dates) if dates else doc.issue_date)
+
+
+def settlement_label(doc: Document) -> str:
+    """What the document's most prominent figure is: owed, paid or refunded.
+
+    "Payé le 05/02/2024 par Carte bancaire" for a paid invoice, never a
+    "Net à payer 0,00 €" a buyer may take for a bill.
+    """
+    if doc.due != 0 or not doc.payments:
+        if doc.is_credit_note:
+            return "Net à rembourser"
+        return "Net à payer" if doc.due != 0 else "Payé"
+    when = _last_payment_date(doc)
+    if doc.is_credit_note:
+        if all(payment.method == OFFSET for payment in doc.payments):
+            return f"Reporté le {when} sur la nouvelle facture"
+        return f"Remboursé le {when} par {_methods(doc)}"
+    return f"Payé le {when} par {_methods(doc)}"
+
+
+def settlement_amount(doc: Document):
+    """The figure beside `settlement_label`."""
+    if doc.due != 0 or not doc.payments:
+        return doc.due
+    return doc.paid
+
+
+def credit_note_settlement(doc: Document) -> str:
+    """How the credit note was settled, in one sentence."""
+    if not doc.payments:
+        return "Aucun remboursement à la date de l'avoir."
+    if all(payment.method == OFFSET for payment in doc.payments):
+        references = ", ".join(p.reference for p in doc.payments if p.reference)
+        text = (
+            "Non remboursé : le règlement de la facture annulée est reporté "
+            "sur la nouvelle facture"
+        )
+        return f"{text} {references}." if references else f"{text}."
+    amount = formatting.money(doc.paid).replace(formatting.NBSP, " ")
+    text = f"Remboursé le {_last_payment_date(doc)} par {_methods(doc)} : {amount}"
+    if doc.due:
+        rest = formatting.money(doc.due).replace(formatting.NBSP, " ")
+        text += f" ; reste à rembourser : {rest}"
+    return text + "."
+
+
+def replacement_text(doc: Document) -> str:
+    if doc.replaces is None:
+        return ""
+    issued = formatting.date(doc.replaces.issue_date)
+    return (
+        f"Facture rectificative : remplace la facture {doc.replaces.number} "
+        f"du {issued}, annulée par avoir"
+    )
 
 
 def seller_legal_text(doc: Document) -> str:
@@ -81,7 +167,11 @@ def legal_mentions(doc: Document) -> list[Mention]:
         mentions.append(Mention("TXD", VOUCHER_OUT_OF_SCOPE))
     elif doc.seller.flag("vat_on_debits"):
         mentions.append(Mention("TXD", VAT_ON_DEBITS))
-    if doc.buyer.flag("professional"):
+    if doc.buyer.flag("professional") and doc.is_credit_note:
+        mentions.append(Mention("AAB", CREDIT_NOTE_NO_DISCOUNT, printed=False))
+        mentions.append(Mention("PMD", CREDIT_NOTE_NO_PENALTY, printed=False))
+        mentions.append(Mention("PMT", CREDIT_NOTE_NO_INDEMNITY, printed=False))
+    elif doc.buyer.flag("professional"):
         # Parks often write "pas d'escompte" in their payment terms, printed
         # just above; the XML still needs its own AAB note.
         said = "escompte" in payment_terms(doc).casefold()
@@ -104,8 +194,14 @@ def xml_notes(doc: Document) -> list[Mention]:
     if doc.cancels is not None:
         text = credit_note_reference(doc)
         if doc.reason:
-            text += f". Motif : {doc.reason}"
+            text += f". Motif : {doc.reason.rstrip('.')}"
+        text += f". {credit_note_settlement(doc)}"
         notes.append(Mention("ACD", text))
+    if doc.replaces is not None:
+        text = replacement_text(doc)
+        if doc.reason:
+            text += f". Motif : {doc.reason.rstrip('.')}"
+        notes.append(Mention("ACD", text + "."))
     notes.append(Mention("REG", seller_legal_text(doc)))
     notes.extend(legal_mentions(doc))
     return notes

@@ -86,6 +86,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "mention": _style("mention", fontSize=7.3, leading=9.6, textColor=INK),
         "reference": _style("reference", fontName=BOLD, fontSize=9.5, leading=12.5),
+        "settled": _style(
+            "settled", fontName=BOLD, fontSize=9.5, leading=12, textColor=colors.white
+        ),
     }
 
 
@@ -299,6 +302,14 @@ def _facts(doc: Document) -> Table:
         facts.append(("VENTE N°", doc.sale_number))
     if doc.sale_date is not None and doc.sale_date != doc.issue_date:
         facts.append(("DATE DE LA VENTE", fmt.date(doc.sale_date)))
+    if doc.service_dates:
+        # A booking is supplied on the day of the visit, not of the sale.
+        facts.append(
+            (
+                "DATE DE LA PRESTATION",
+                ", ".join(fmt.date(day) for day in doc.service_dates),
+            )
+        )
     weights = [1.5 if label.endswith("N°") else 1.0 for label, _ in facts]
     unit = CONTENT_WIDTH / sum(weights)
     return _table(
@@ -320,9 +331,16 @@ def _facts(doc: Document) -> Table:
 
 
 def _credit_note_box(doc: Document) -> Table:
-    text = [_p(_e(mentions.credit_note_reference(doc)), "reference")]
+    """What a credit note cancels, why, and how it was settled; or, on a
+    corrected invoice, which invoice it replaces."""
+    if doc.is_credit_note:
+        text = [_p(_e(mentions.credit_note_reference(doc)), "reference")]
+    else:
+        text = [_p(_e(mentions.replacement_text(doc)), "reference")]
     if doc.reason:
         text.append(_p(f"Motif : {_e(doc.reason)}"))
+    if doc.is_credit_note:
+        text.append(_p(_e(mentions.credit_note_settlement(doc))))
     return _table(
         [[text]],
         [CONTENT_WIDTH],
@@ -356,7 +374,9 @@ def _lines_table(doc: Document) -> Table:
             [
                 _text((line.description or "—").splitlines(), widths[0] - 12, "cell"),
                 fmt.quantity(line.quantity),
-                fmt.unit_price(line.unit_price_excl),
+                # One rounding for every line of every document: the unit
+                # price excl. VAT to the cent (the XML keeps four decimals).
+                fmt.money(line.unit_price_excl),
                 _rate_text(line.vat_rate),
                 fmt.money(line.total_excl),
             ]
@@ -402,19 +422,27 @@ def _vat_table(doc: Document, width: float) -> Table:
 
 def _totals_table(doc: Document, width: float) -> Table:
     credit = doc.is_credit_note
-    rows = [
+    rows: list[list[Any]] = [
         ["Total HT", fmt.money(doc.excl)],
         ["Total TVA", fmt.money(doc.vat)],
         ["Total TTC", fmt.money(doc.incl)],
-        ["Déjà remboursé" if credit else "Déjà réglé", fmt.money(doc.paid)],
-        ["Net à rembourser" if credit else "Net à payer", fmt.money(doc.due)],
     ]
+    if doc.paid and doc.due:
+        rows.append(["Déjà remboursé" if credit else "Déjà réglé", fmt.money(doc.paid)])
+    # The highlighted figure is what the buyer owes, or what was paid and how.
+    rows.append(
+        [
+            _p(_e(mentions.settlement_label(doc)), "settled"),
+            fmt.money(mentions.settlement_amount(doc)),
+        ]
+    )
     last = len(rows) - 1
     return _table(
         rows,
-        [width * 0.55, width * 0.45],
+        [width * 0.6, width * 0.4],
         [
             ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ("VALIGN", (0, last), (-1, last), "MIDDLE"),
             ("FONT", (0, 2), (-1, 2), BOLD, 9),
             ("LINEABOVE", (0, 2), (-1, 2), 0.6, INK),
             ("LINEBELOW", (0, 2), (-1, 2), 0.6, INK),
@@ -451,6 +479,8 @@ def _summary(doc: Document) -> Table:
 
 def _payments(doc: Document) -> list[Flowable]:
     title = "REMBOURSEMENTS" if doc.is_credit_note else "RÈGLEMENTS"
+    if doc.payments and all(p.method == mentions.OFFSET for p in doc.payments):
+        title = "RÈGLEMENT DE L'AVOIR"
     flow: list[Flowable] = [_p(title, "section")]
     if not doc.payments:
         empty = (
@@ -493,7 +523,12 @@ def _payments(doc: Document) -> list[Flowable]:
 
 def _legal(doc: Document) -> list[Flowable]:
     flow: list[Flowable] = [_p("CONDITIONS ET MENTIONS LÉGALES", "section")]
-    texts = [f"<b>Conditions de paiement :</b> {_e(mentions.payment_terms(doc))}"]
+    texts = []
+    if not doc.is_credit_note:
+        # Nothing is due on a credit note: no terms, no penalties to recall.
+        texts.append(
+            f"<b>Conditions de paiement :</b> {_e(mentions.payment_terms(doc))}"
+        )
     texts.extend(
         _e(mention.text) for mention in mentions.legal_mentions(doc) if mention.printed
     )
@@ -503,7 +538,7 @@ def _legal(doc: Document) -> list[Flowable]:
 
 def _story(doc: Document) -> list[Flowable]:
     story: list[Flowable] = [_parties(doc), Spacer(0, 5 * mm), _facts(doc)]
-    if doc.is_credit_note:
+    if doc.is_credit_note or doc.replaces is not None:
         story += [Spacer(0, 4 * mm), _credit_note_box(doc)]
     story += [
         Spacer(0, 6 * mm),

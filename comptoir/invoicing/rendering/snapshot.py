@@ -55,6 +55,7 @@ class Line:
     total_incl: Decimal
     total_excl: Decimal
     total_vat: Decimal
+    service_date: datetime.date | None = None  # a booking's visit date
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,23 @@ class Document:
     paid: Decimal
     due: Decimal
     payments: list[Payment]
-    nature: str  # services | goods | mixed | "" (vouchers only)
+    nature: str  # services | goods | mixed
     notes: list[str]
+    # The invoice a corrected invoice replaces (issued with its credit note).
+    replaces: Cancelled | None = None
+
+    @property
+    def service_dates(self) -> list[datetime.date]:
+        """The distinct visit dates of the booked lines, in order."""
+        return sorted({ln.service_date for ln in self.lines if ln.service_date})
+
+    @property
+    def delivery_date(self) -> datetime.date | None:
+        """BT-72: the visit date of a booking, else the day of the sale."""
+        dates = self.service_dates
+        if dates:
+            return dates[-1]
+        return self.sale_date
 
     @property
     def is_credit_note(self) -> bool:
@@ -173,6 +189,7 @@ def _line(raw: Mapping[str, Any], index: int) -> Line:
         total_incl=_decimal(raw["total_incl"], f"{what} total_incl"),
         total_excl=_decimal(raw["total_excl"], f"{what} total_excl"),
         total_vat=_decimal(raw["total_vat"], f"{what} total_vat"),
+        service_date=_optional_date(raw.get("service_date"), f"{what} service_date"),
     )
 
 
@@ -191,15 +208,13 @@ def _vat_row(raw: Mapping[str, Any]) -> VatRow:
 
 def _nature(raw: Any, lines: list[Line]) -> str:
     natures = {line.nature for line in lines} & {"services", "goods"}
-    if all(line.nature == "voucher" for line in lines):
-        # Selling a multi-purpose voucher is neither a supply of goods nor
-        # of services (art. 256 ter CGI): no nature to print.
-        return ""
     if raw in NATURES:
         return str(raw)
     if natures == {"services", "goods"}:
         return "mixed"
-    return natures.pop() if natures else ""
+    # A multi-purpose voucher is spent on the park's activities: the reform's
+    # mention is required on every document, so vouchers go with services.
+    return natures.pop() if natures else "services"
 
 
 def _check_amounts(doc: Document) -> None:
@@ -268,6 +283,14 @@ def parse_snapshot(snapshot: Mapping[str, Any]) -> Document:
             issue_date=_date(raw_cancels["issue_date"], "cancels.issue_date"),
         )
 
+    replaces = None
+    raw_replaces = document.get("replaces") or {}
+    if raw_replaces.get("number") and raw_replaces.get("issue_date"):
+        replaces = Cancelled(
+            number=str(raw_replaces["number"]),
+            issue_date=_date(raw_replaces["issue_date"], "replaces.issue_date"),
+        )
+
     sale = snapshot.get("sale") or {}
     lines = [_line(raw, index) for index, raw in enumerate(raw_lines)]
     payments = [
@@ -304,6 +327,7 @@ def parse_snapshot(snapshot: Mapping[str, Any]) -> Document:
         payments=payments,
         nature=_nature(snapshot.get("nature"), lines),
         notes=[str(note).strip() for note in snapshot.get("notes") or [] if note],
+        replaces=replaces,
     )
     _check_amounts(doc)
     if not doc.seller["company_name"] and not doc.seller["name"]:

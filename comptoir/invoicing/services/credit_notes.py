@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -24,6 +25,11 @@ def _credited_quantities(invoice: Invoice) -> dict[int, int]:
     return credited
 
 
+def _service_date(line: dict) -> dt.date | None:
+    value = line.get("service_date")
+    return dt.date.fromisoformat(value) if value else None
+
+
 def remaining_lines(invoice: Invoice) -> list[DocLine]:
     """The invoice's lines not yet cancelled by its credit notes."""
     credited = _credited_quantities(invoice)
@@ -40,6 +46,7 @@ def remaining_lines(invoice: Invoice) -> list[DocLine]:
                     unit_price_incl=Decimal(line["unit_price_incl"]),
                     vat_rate=Decimal(line["vat_rate"]) if line["vat_rate"] else None,
                     nature=line.get("nature", ""),
+                    service_date=_service_date(line),
                 )
             )
     return lines
@@ -102,6 +109,7 @@ def issue_credit_note(
                         unit_price_incl=base.unit_price_incl,
                         vat_rate=base.vat_rate,
                         nature=base.nature,
+                        service_date=base.service_date,
                     )
                 )
         if not lines:

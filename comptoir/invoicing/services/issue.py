@@ -75,6 +75,8 @@ def create_document(
     generation: int = 1,
     excl_by_rate: dict | None = None,
     render: bool = True,
+    replaces: Invoice | None = None,
+    notes: Sequence[str] = (),
 ) -> Invoice:
     """Take the next number of the series and freeze one document.
 
@@ -116,7 +118,15 @@ def create_document(
             "buyer": credited_invoice.snapshot["buyer"],
         }
         buyer_name = credited_invoice.buyer_name
+    replaced = None
+    if replaces is not None:
+        replaced = {
+            "number": replaces.number,
+            "issue_date": replaces.issue_date.isoformat(),
+        }
     snapshot = build_snapshot(
+        replaces=replaced,
+        notes=notes,
         kind=kind,
         number=number,
         issued_at=issued_at,
@@ -195,6 +205,7 @@ def _share_of_payments(sale: Sale, amount: Decimal) -> list[dict]:
 def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
     """The sale's lines still to invoice (net of refunds), by VAT scope."""
     parts: dict[str, list[DocLine]] = {}
+    time_zone = sale.park.time_zone
     for line in sale.lines.all():
         if line.net_quantity <= 0:
             continue
@@ -207,6 +218,9 @@ def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
                 unit_price_incl=line.unit_price_incl,
                 vat_rate=line.vat_rate,
                 nature=line.nature,
+                service_date=business_date(line.booking_start, time_zone)
+                if line.booking_start
+                else None,
             )
         )
     return parts

@@ -30,6 +30,8 @@ class DocLine:
     unit_price_incl: Decimal
     vat_rate: Decimal | None
     nature: str = ""  # as sold; "" : the kind's default
+    # The visit date of a booking, in the park's time zone (BT-72).
+    service_date: dt.date | None = None
 
 
 def line_nature(line: DocLine) -> str:
@@ -128,6 +130,8 @@ def build_snapshot(
     cancels: dict | None = None,
     reason: str = "",
     parties: dict | None = None,
+    replaces: dict | None = None,
+    notes: Sequence[str] = (),
 ) -> dict:
     """The document's frozen copy; `parties` (seller and buyer) is given for a
     credit note, copied from the invoice it credits."""
@@ -144,6 +148,7 @@ def build_snapshot(
             "issued_at_local": format_datetime(issued_at, park.time_zone),
             "scope": scope,
             "cancels": cancels,
+            "replaces": replaces,
             "reason": reason,
             "currency": "EUR",
         },
@@ -168,6 +173,9 @@ def build_snapshot(
                 "total_incl": _money(t.total_incl),
                 "total_excl": _money(t.total_excl),
                 "total_vat": _money(t.total_vat),
+                "service_date": line.service_date.isoformat()
+                if line.service_date
+                else None,
             }
             for line, t in zip(lines, totals.lines)
         ],
@@ -190,7 +198,7 @@ def build_snapshot(
         },
         "payments": payments,
         "nature": nature_of(lines),
-        "notes": [],
+        "notes": list(notes),
     }
 
 
