@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from ..selectors import states_by_document
+from ..statuses import status
 
 register = template.Library()
 
@@ -18,3 +19,9 @@ def einvoice_states(documents) -> dict:
 @register.filter
 def einvoice_state(states: dict, document):
     return states.get(document.pk) if states else None
+
+
+@register.filter
+def einvoice_status_label(code: str) -> str:
+    """The life-cycle status of a code in words (« Encaissée »), for staff."""
+    return str(status(code).label) if code else ""
