@@ -34,6 +34,7 @@ import hashlib
 import hmac
 import importlib.util
 import json
+import logging
 import os
 import statistics
 import sys
@@ -55,11 +56,15 @@ class QueryCounter:
     `CaptureQueriesContext`, it keeps no SQL text, so it costs next to
     nothing in the CPU figures."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_sql: bool = False) -> None:
         self.count = 0
+        self.keep_sql = keep_sql
+        self.sql: list[str] = []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        if self.keep_sql:
+            self.sql.append(sql)
         return execute(sql, params, many, context)
 
 
@@ -72,6 +77,8 @@ def setup_django(database_url: str | None) -> str:
     from django.conf import settings
 
     django.setup()
+    # The payment's own log line would drown the figures.
+    logging.getLogger("comptoir").setLevel(logging.WARNING)
     settings.STORAGES["default"]["OPTIONS"]["location"] = f"{tmp}/media"
     # As in production: the render and the mail are a task row written in
     # the payment's transaction, run later by a worker.
@@ -173,9 +180,14 @@ def one_order(http, provider, org, products, counter) -> list[tuple[float, int]]
 
     def step(call):
         counter.count = 0
+        counter.sql = []
         started = time.process_time()
         response = call()
         results.append((time.process_time() - started, counter.count))
+        if counter.keep_sql:
+            print(f"--- {STEPS[len(results) - 1]}: {counter.count} statements")
+            for sql in counter.sql:
+                print("   ", sql[:160])
         return response
 
     for name in ("ticket", "snack"):
@@ -230,9 +242,16 @@ def bench_comptoir(args: argparse.Namespace) -> None:
             result = one_order(http, provider, org, products, counter)
             if n >= args.warmup:
                 runs.append(result)
+        if args.show_sql:
+            counter.keep_sql = True
+            one_order(http, provider, org, products, counter)
+            counter.keep_sql = False
     paid = Sale.objects.filter(status=SaleStatus.PAID).count()
     invoices = Invoice.objects.count()
-    assert paid == invoices == args.warmup + args.orders, (paid, invoices)
+    assert paid == invoices == args.warmup + args.orders + args.show_sql, (
+        paid,
+        invoices,
+    )
 
     print(
         f"Comptoir, one paid order ({connection.vendor}), "
@@ -287,6 +306,9 @@ def main() -> int:
         help="PostgreSQL database to DROP and recreate (default: SQLite in /tmp)",
     )
     parser.add_argument("--skip-pretix", action="store_true")
+    parser.add_argument(
+        "--show-sql", action="store_true", help="print the SQL of one more order"
+    )
     args = parser.parse_args()
     load = os.getloadavg()
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +18,9 @@ def products_of(organization_id: int):
     )
 
 
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
 @dataclass(frozen=True)
 class Offer:
     product: Product
@@ -24,22 +28,40 @@ class Offer:
     group_name: str  # "" for the public price
 
 
-def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
+def offers_for(
+    *,
+    organization_id: int,
+    client: Client | None,
+    product_ids: Collection[int] | None = None,
+) -> list[Offer]:
     """Products open to this client (public ones, and its groups' private
-    ones) at the best price it is entitled to."""
+    ones) at the best price it is entitled to.
+
+    With `product_ids`, only those products are read (a basket, one product
+    added): the same rule, without loading the whole catalog. Prices are
+    read from the database on every call, never cached.
+    """
     products = Product.objects.filter(
         organization_id=organization_id, active=True
     ).select_related("park", "slot_schedule")
+    group_prices = GroupPrice.objects.filter(
+        group__clients=client,
+        group__private_shop=True,
+        product__organization_id=organization_id,
+        product__active=True,
+    )
+    if product_ids is not None:
+        if not product_ids:
+            return []
+        products = products.filter(pk__in=product_ids)
+        group_prices = group_prices.filter(product_id__in=product_ids)
     offers: dict[int, Offer] = {}
     for product in products.filter(public=True):
         offers[product.pk] = Offer(product, product.price_incl, "")
     if client is not None:
-        group_prices = GroupPrice.objects.filter(
-            group__clients=client,
-            group__private_shop=True,
-            product__organization_id=organization_id,
-            product__active=True,
-        ).select_related("product", "product__park", "product__slot_schedule", "group")
+        group_prices = group_prices.select_related(
+            "product", "product__park", "product__slot_schedule", "group"
+        )
         for gp in group_prices:
             price = (
                 gp.price_incl if gp.price_incl is not None else gp.product.price_incl
@@ -56,10 +78,13 @@ def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
 def offer_for(
     *, organization_id: int, client: Client | None, product_id: int
 ) -> Offer | None:
-    for offer in offers_for(organization_id=organization_id, client=client):
-        if offer.product.pk == product_id:
-            return offer
-    return None
+    """The offer of one product to this client, None when it may not buy it."""
+    if not 0 < product_id <= MAX_ID:
+        return None  # no such row; the database would refuse the number
+    offers = offers_for(
+        organization_id=organization_id, client=client, product_ids=[product_id]
+    )
+    return offers[0] if offers else None
 
 
 def price_for(*, product: Product, client: Client | None) -> Offer:
