@@ -246,9 +246,15 @@ def bench_comptoir(args: argparse.Namespace) -> None:
             counter.keep_sql = True
             one_order(http, provider, org, products, counter)
             counter.keep_sql = False
+    if args.profile:
+        print(f"Where the CPU goes (cProfile, {args.profile} orders more)")
+        profile_steps(http, provider, org, products, counter, args.profile)
+        print()
     paid = Sale.objects.filter(status=SaleStatus.PAID).count()
     invoices = Invoice.objects.count()
-    assert paid == invoices == args.warmup + args.orders + args.show_sql, (
+    assert (
+        paid == invoices == (args.warmup + args.orders + args.show_sql + args.profile)
+    ), (
         paid,
         invoices,
     )
@@ -272,6 +278,101 @@ def bench_comptoir(args: argparse.Namespace) -> None:
         f"{percentile(totals, 0.9):7.2f} {statistics.median(queries):8.0f}"
     )
     print(f"  {paid} sales paid, {invoices} invoices issued")
+
+
+# Where a step's CPU goes: functions whose cumulative time is reported as a
+# share of the step (cProfile, so every share is inflated the same way).
+PROFILE_MARKERS = {
+    "Django compiling SQL (SQLCompiler.as_sql)": ("compiler.py", "as_sql"),
+    "database driver (cursor.execute)": ("utils.py", "_execute"),
+    "building model instances (Model.from_db)": ("base.py", "from_db"),
+    "session load + save (SessionStore)": ("db.py", "load"),
+    "session save": ("db.py", "save"),
+    "templates (Template.render)": ("base.py", "render"),
+    "member's client (member_client)": ("access.py", "member_client"),
+    "pricing (offers_for)": ("selectors.py", "offers_for"),
+    "basket priced (price_cart)": ("cart.py", "price_cart"),
+    "pending sale (create_sale)": ("services.py", "create_sale"),
+    "notification (receive_notification)": ("notifications.py", "receive_notification"),
+    "payment recorded (record_payment)": ("services.py", "record_payment"),
+    "invoice issued (invoice_paid_online_sale)": (
+        "issue.py",
+        "invoice_paid_online_sale",
+    ),
+    "invoice document (create_document)": ("issue.py", "create_document"),
+    "snapshot (build_snapshot)": ("snapshot.py", "build_snapshot"),
+    "hash chain (content_hash)": ("integrity.py", "content_hash"),
+    "audit event (record)": ("audit.py", "record"),
+    "render task queued (enqueue)": ("backend.py", "enqueue"),
+}
+
+
+def profile_steps(http, provider, org, products, counter, orders: int) -> None:
+    """cProfile each step over `orders` orders; print the shares that matter."""
+    import cProfile
+    import pstats
+
+    profiles = [cProfile.Profile() for _ in STEPS]
+    for _ in range(orders):
+        for i, profile in enumerate(profiles):
+            profile_order_step(http, provider, org, products, counter, i, profile)
+    for name, profile in zip(STEPS, profiles):
+        stats = pstats.Stats(profile)
+        total = stats.total_tt
+        print(f"--- {name}: {1000 * total / orders:.2f} ms a request under cProfile")
+        shares: dict[str, float] = {}
+        for (filename, _line, function), row in stats.stats.items():
+            for label, (file_end, wanted) in PROFILE_MARKERS.items():
+                if filename.endswith(file_end) and function == wanted:
+                    shares[label] = shares.get(label, 0.0) + row[3]
+        for label, cumulative in sorted(shares.items(), key=lambda kv: -kv[1]):
+            if cumulative / total >= 0.01:
+                print(f"    {label:<46} {100 * cumulative / total:5.1f} %")
+
+
+_pending: dict = {}
+
+
+def profile_order_step(http, provider, org, products, counter, i, profile) -> None:
+    """Step `i` of an order (0–3), run under `profile`."""
+    from django.urls import reverse
+
+    def url(name, **kwargs):
+        return reverse(f"shop:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+    if i < 2:
+        name = ("ticket", "snack")[i]
+        profile.enable()
+        response = http.post(
+            url("cart_add"), {"product": products[name].pk, "quantity": 1}
+        )
+        profile.disable()
+        assert response.status_code == 302
+    elif i == 2:
+        profile.enable()
+        response = http.post(url("checkout"), {"action": "pay"})
+        profile.disable()
+        _pending["location"] = response["Location"]
+    else:
+        session = session_of(_pending.pop("location"))
+        raw, signature = signed_notification(
+            {
+                "transaction_id": f"bench_{uuid.uuid4().hex}",
+                "sale": session["sale"],
+                "amount": session["amount"],
+                "currency": "EUR",
+                "status": "paid",
+            }
+        )
+        profile.enable()
+        response = provider.post(
+            url("payment_notification", provider="simulator"),
+            data=raw,
+            content_type="application/json",
+            **{SIMULATOR_SIGNATURE_HEADER: signature},
+        )
+        profile.disable()
+        assert response.status_code == 200
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -306,6 +407,13 @@ def main() -> int:
         help="PostgreSQL database to DROP and recreate (default: SQLite in /tmp)",
     )
     parser.add_argument("--skip-pretix", action="store_true")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="profile N more orders: the share of each part of each step",
+    )
     parser.add_argument(
         "--show-sql", action="store_true", help="print the SQL of one more order"
     )
