@@ -1,10 +1,14 @@
 """Peak-sales load on the production stack: paid checkouts per second.
 
-    .venv/bin/python bench/load.py [--duration 30] [--users 40] [--web-workers 4]
+    make bench-install                  # locust, weasyprint (requirements/bench.txt)
+    sudo apt-get install wrk            # or: bench/load.py --install-wrk (as root)
+    .venv/bin/python bench/load.py [--database comptoir_bench] [--duration 30]
+        [--users 40] [--web-workers 4] [--port 0]
 
-Starts PostgreSQL (database `comptoir_bench`, recreated), gunicorn with
-production settings on 127.0.0.1:8100 and, in the same configuration,
-measures:
+Starts PostgreSQL (the database given by `--database`, DROPPED and
+recreated: never name a database you keep), gunicorn with production
+settings on 127.0.0.1 (a free port unless `--port` says which) and, in the
+same configuration, measures:
 
 1. the ceiling of this machine: a trivial Django view (`/healthz`) under wrk;
 2. paid checkouts per second with online invoicing on (locust, headless);
@@ -24,6 +28,8 @@ import csv
 import os
 import re
 import resource
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +38,38 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stack import ROOT, Stack  # noqa: E402
+
+
+def ensure_wrk(*, install: bool) -> str | None:
+    """The path of `wrk` (Debian package `wrk`), installed with apt-get when
+    asked to; None, after saying how to get it, when it is missing."""
+    found = shutil.which("wrk")
+    if found or not install:
+        if not found:
+            print(
+                "bench/load.py needs wrk (an HTTP load generator, Debian package "
+                "`wrk`) for the ceiling measure.\n"
+                "Install it with `sudo apt-get install wrk`, or run this script "
+                "as root with --install-wrk.",
+                file=sys.stderr,
+            )
+        return found
+    if os.geteuid() != 0:
+        print(
+            "--install-wrk runs apt-get, which needs root: run "
+            "`sudo apt-get install wrk` instead.",
+            file=sys.stderr,
+        )
+        return None
+    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "wrk"])
+    return shutil.which("wrk")
+
+
+def free_port() -> int:
+    """A port nobody listens on now, chosen by the system (bind to port 0)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def run_wrk(url: str, seconds: int) -> float:
@@ -102,10 +140,40 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--render-workers", type=int, default=2)
+    parser.add_argument(
+        "--database",
+        default="comptoir_bench",
+        help="PostgreSQL database to DROP and recreate (default comptoir_bench)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="gunicorn's port (0: a free one)"
+    )
+    parser.add_argument(
+        "--install-wrk",
+        action="store_true",
+        help="apt-get install wrk when it is missing (needs root)",
+    )
     args = parser.parse_args()
+    if ensure_wrk(install=args.install_wrk) is None:
+        return 2
+    try:
+        import locust  # noqa: F401
+    except ImportError:
+        print(
+            "bench/load.py needs locust: `make bench-install` installs "
+            "requirements/bench.txt.",
+            file=sys.stderr,
+        )
+        return 2
+    load = os.getloadavg()
+    print(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
-    stack = Stack(database="comptoir_bench", web_workers=args.web_workers)
-    print(f"Setting up comptoir_bench ({args.users} members per run)…", flush=True)
+    stack = Stack(
+        database=args.database,
+        web_workers=args.web_workers,
+        port=args.port or free_port(),
+    )
+    print(f"Setting up {args.database} ({args.users} members per run)…", flush=True)
     stack.create_database()
     members = max(args.users * 2, 50)
     stack.call("make_members", members, "Bench CE", True, "on")
@@ -160,18 +228,19 @@ def main() -> int:
     )
     print(f"trivial view (/healthz, wrk)      {ceiling:8.0f} req/s")
     print(f"paid checkouts, invoicing on      {describe(on, 'paid_checkout')}")
+    print("    (goal ≥ 60/s; p95 < 300 ms at 40/s: run with --users to match)")
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
     share = 100 * rate_on / ceiling
     cost = 100 * (1 - rate_on / rate_off)
-    print(f"checkouts / trivial view          {share:5.1f} %  (goal ≥ 5 %)")
+    print(f"checkouts / trivial view          {share:5.1f} %")
     print(f"cost of online invoicing          {cost:5.1f} %  (goal < 10 %)")
     print(f"load generator CPU (locust)       {100 * cpu_on:5.0f} % of one core")
     print(
         f"PDF worker ({args.render_workers} processes)          "
         f"{unrendered} documents in {render_seconds:.1f} s = "
-        f"{unrendered / render_seconds:6.1f} invoices/s  (goal ≥ 40/s)"
+        f"{unrendered / render_seconds:6.1f} invoices/s  (goal ≥ 100/s)"
     )
     print(f"invariants: {checks.stdout.strip()} {checks.stderr.strip()}")
     stack.drop_database()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db.models import Q
 
 from comptoir.customers.models import Client
 
@@ -17,6 +20,9 @@ def products_of(organization_id: int):
     )
 
 
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
 @dataclass(frozen=True)
 class Offer:
     product: Product
@@ -24,29 +30,55 @@ class Offer:
     group_name: str  # "" for the public price
 
 
-def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
+def offers_for(
+    *,
+    organization_id: int,
+    client: Client | None,
+    product_ids: Collection[int] | None = None,
+) -> list[Offer]:
     """Products open to this client (public ones, and its groups' private
-    ones) at the best price it is entitled to."""
+    ones) at the best price it is entitled to.
+
+    With `product_ids`, only those products are read (a basket, one product
+    added): the same rule, without loading the whole catalog. Prices are
+    read from the database on every call, never cached.
+    """
+    if product_ids is not None and not product_ids:
+        return []
     products = Product.objects.filter(
         organization_id=organization_id, active=True
     ).select_related("park", "slot_schedule")
-    offers: dict[int, Offer] = {}
-    for product in products.filter(public=True):
-        offers[product.pk] = Offer(product, product.price_incl, "")
+    if product_ids is not None:
+        products = products.filter(pk__in=product_ids)
+    # The client's group prices first, as plain values (no joined models):
+    # they say which private products it may see, then one query reads the
+    # products themselves, public or opened to it.
+    group_prices: dict[int, list[tuple[Decimal | None, str]]] = {}
     if client is not None:
-        group_prices = GroupPrice.objects.filter(
+        rows = GroupPrice.objects.filter(
             group__clients=client,
             group__private_shop=True,
-            product__organization_id=organization_id,
-            product__active=True,
-        ).select_related("product", "product__park", "product__slot_schedule", "group")
-        for gp in group_prices:
-            price = (
-                gp.price_incl if gp.price_incl is not None else gp.product.price_incl
-            )
-            current = offers.get(gp.product_id)
-            if current is None or price < current.price_incl:
-                offers[gp.product_id] = Offer(gp.product, price, gp.group.name)
+            group__organization_id=organization_id,
+        )
+        if product_ids is not None:
+            rows = rows.filter(product_id__in=product_ids)
+        for product_id, price, group_name in rows.values_list(
+            "product_id", "price_incl", "group__name"
+        ):
+            group_prices.setdefault(product_id, []).append((price, group_name))
+    if group_prices:
+        products = products.filter(Q(public=True) | Q(pk__in=group_prices))
+    else:
+        products = products.filter(public=True)
+    offers: dict[int, Offer] = {}
+    for product in products:
+        best = Offer(product, product.price_incl, "") if product.public else None
+        for group_price, group_name in group_prices.get(product.pk, ()):
+            price = product.price_incl if group_price is None else group_price
+            if best is None or price < best.price_incl:
+                best = Offer(product, price, group_name)
+        if best is not None:
+            offers[product.pk] = best
     return sorted(
         offers.values(),
         key=lambda o: (o.product.position, o.product.kind, o.product.name),
@@ -56,10 +88,13 @@ def offers_for(*, organization_id: int, client: Client | None) -> list[Offer]:
 def offer_for(
     *, organization_id: int, client: Client | None, product_id: int
 ) -> Offer | None:
-    for offer in offers_for(organization_id=organization_id, client=client):
-        if offer.product.pk == product_id:
-            return offer
-    return None
+    """The offer of one product to this client, None when it may not buy it."""
+    if not 0 < product_id <= MAX_ID:
+        return None  # no such row; the database would refuse the number
+    offers = offers_for(
+        organization_id=organization_id, client=client, product_ids=[product_id]
+    )
+    return offers[0] if offers else None
 
 
 def price_for(*, product: Product, client: Client | None) -> Offer:

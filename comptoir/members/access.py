@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import clients_of
-from comptoir.organizations.models import Organization, Park, UserKind
+from comptoir.organizations.models import Organization, Park, User, UserKind
 
 
 def member_client(request: HttpRequest, organization: Organization) -> Client | None:
@@ -20,6 +20,14 @@ def member_client(request: HttpRequest, organization: Organization) -> Client | 
         return None
     if user.kind != UserKind.MEMBER or user.organization_id != organization.pk:
         return None
+    if User.client.is_cached(user):
+        # Read with the user by the session's backend (ScopedEmailBackend):
+        # fresh from this request's query, no second one.
+        try:
+            client = user.client
+        except Client.DoesNotExist:
+            return None
+        return client if client.organization_id == organization.pk else None
     return (
         clients_of(organization.pk)
         .filter(user_id=user.pk)

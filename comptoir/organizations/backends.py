@@ -35,6 +35,18 @@ class ScopedEmailBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user, with its client record and that record's park
+        read in the same query: every shop page needs them. Read again on
+        every request, like the user itself."""
+        try:
+            user = User._default_manager.select_related(
+                "client", "client__initial_park"
+            ).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class PlatformAdminEmailBackend(ModelBackend):
     """Django admin's login form: a platform administrator types its email.

@@ -1,8 +1,9 @@
 """The basket, kept in the session until it is paid.
 
 The session holds only product ids, quantities and chosen time slots; prices
-are read again from the catalog (`offers_for`) every time the basket is
-shown, so a member always pays its group's current price.
+are read again from the catalog (`offers_for`, only the basket's products)
+every time the basket is shown or paid, so a member always pays its group's
+current price: nothing about a price outlives the request.
 """
 
 from __future__ import annotations
@@ -235,7 +236,11 @@ def price_cart(
     """
     offers = {
         o.product.pk: o
-        for o in offers_for(organization_id=organization.pk, client=client)
+        for o in offers_for(
+            organization_id=organization.pk,
+            client=client,
+            product_ids={raw["product"] for raw in cart.lines},
+        )
     }
     lines, removed, kept = [], [], []
     for raw in cart.lines:

@@ -379,6 +379,9 @@ class CheckoutView(ShopMixin, TemplateView):
                 messages.error(request, message)
             return redirect("shop:cart", org_slug=self.organization.slug)
         self.cart.await_payment(sale)
+        if sale.organization_id == self.organization.pk:
+            # Already read for this request: the provider needs its slug.
+            sale.organization = self.organization
         return_url = request.build_absolute_uri(
             reverse(
                 "shop:confirmation",

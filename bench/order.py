@@ -1,0 +1,433 @@
+"""One paid order end to end, in-process: CPU time and queries per step.
+
+    .venv/bin/python bench/order.py                     # SQLite, 200 orders
+    .venv/bin/python bench/order.py --orders 50
+    .venv/bin/python bench/order.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/comptoir_perf_bench
+
+A member of a group with a private shop and online invoices on puts a
+ticket (20 %) and a snack (10 %) in its basket (two requests), checks out
+(the pending sale, redirected to the payment page) and the payment provider
+posts its HMAC-signed notification (payment, sale number, tickets, invoice,
+hash chain, the render task queued). Every request goes through Django's
+test client: the whole middleware stack, the session, the views, no network.
+
+Settings are `comptoir.settings.test` with the tasks written to the
+database (`django_tasks_db`) as in production, so the PDF render is queued,
+not run in the notification. The catalog is a park's: 40 public products,
+12 group prices over two groups the member belongs to.
+
+Figures are `time.process_time()` of this process (CPU, not wall: the
+machine is shared) and the number of SQL statements, median over the
+orders after a warm-up. With `--database-url` the database named in the
+URL is dropped and recreated (never point it at a database you keep);
+without it, SQLite in a temporary folder. Asserts nothing about time.
+
+The pretix section only says whether pretix is installed: pretix is a
+Django project of its own and cannot run in this process beside Comptoir,
+so the pretix figures in bench/README.md are the ones issue 15 quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import importlib.util
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+STEPS = ("cart add (ticket)", "cart add (snack)", "checkout", "notification")
+SIMULATOR_SIGNATURE_HEADER = "HTTP_X_SIMULATOR_SIGNATURE"
+
+
+class QueryCounter:
+    """Counts SQL statements through `execute_wrapper`: unlike
+    `CaptureQueriesContext`, it keeps no SQL text, so it costs next to
+    nothing in the CPU figures."""
+
+    def __init__(self, *, keep_sql: bool = False) -> None:
+        self.count = 0
+        self.keep_sql = keep_sql
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        if self.keep_sql:
+            self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+
+def setup_django(database_url: str | None) -> str:
+    tmp = tempfile.mkdtemp(prefix="comptoir-order-")
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "comptoir.settings.test"
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # The payment's own log line would drown the figures.
+    logging.getLogger("comptoir").setLevel(logging.WARNING)
+    settings.STORAGES["default"]["OPTIONS"]["location"] = f"{tmp}/media"
+    # As in production: the render and the mail are a task row written in
+    # the payment's transaction, run later by a worker.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    from django_tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)  # read TASKS again
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        recreate_postgres_database(connection.settings_dict)
+    call_command("migrate", verbosity=0)
+    return tmp
+
+
+def recreate_postgres_database(settings_dict: dict) -> None:
+    import psycopg
+    from django.db import connection
+
+    name = settings_dict["NAME"]
+    connection.close()
+    admin = psycopg.connect(
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def make_world():
+    """A park with a real catalog and a member of two private-shop groups."""
+    from comptoir.catalog.models import GroupPrice, Product, ProductKind
+    from tests import factories
+
+    org = factories.organization("bench")
+    park = factories.park(org, series="BN")
+    ce = factories.group(org, online_invoices=True, name="CE Bench")
+    club = factories.group(org, online_invoices=False, name="Club Bench")
+    member = factories.client(park, groups=[ce, club], with_account=True)
+    products = factories.products(park)
+    extra = [
+        Product.objects.create(
+            organization=org,
+            park=park,
+            name=f"Produit {n:02d}",
+            kind=ProductKind.TICKET if n % 2 else ProductKind.MERCHANDISE,
+            price_incl=Decimal("5.00") + n,
+            vat_rate="20.00",
+            public=n % 5 != 0,
+            position=n,
+        )
+        for n in range(40)
+    ]
+    for n, product in enumerate(extra[:12]):
+        GroupPrice.objects.create(
+            product=product,
+            group=ce if n % 2 else club,
+            price_incl=product.price_incl - 1,
+        )
+    GroupPrice.objects.create(
+        product=products["ticket"], group=ce, price_incl=Decimal("26.00")
+    )
+    return org, member, products
+
+
+def signed_notification(body: dict) -> tuple[bytes, str]:
+    from django.conf import settings
+
+    raw = json.dumps(body, sort_keys=True).encode()
+    secret = settings.PAYMENT_SIMULATOR_SECRET.encode()
+    return raw, hmac.new(secret, raw, hashlib.sha256).hexdigest()
+
+
+def session_of(location: str) -> dict:
+    from bench.psp import session_of as read
+
+    return read(location)
+
+
+def one_order(http, provider, org, products, counter) -> list[tuple[float, int]]:
+    """The four requests of a paid order: (CPU seconds, queries) each."""
+    from django.urls import reverse
+
+    def url(name, **kwargs):
+        return reverse(f"shop:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+    results = []
+
+    def step(call):
+        counter.count = 0
+        counter.sql = []
+        started = time.process_time()
+        response = call()
+        results.append((time.process_time() - started, counter.count))
+        if counter.keep_sql:
+            print(f"--- {STEPS[len(results) - 1]}: {counter.count} statements")
+            for sql in counter.sql:
+                print("   ", sql[:160])
+        return response
+
+    for name in ("ticket", "snack"):
+        response = step(
+            lambda name=name: http.post(
+                url("cart_add"), {"product": products[name].pk, "quantity": 1}
+            )
+        )
+        assert response.status_code == 302, response
+    response = step(lambda: http.post(url("checkout"), {"action": "pay"}))
+    assert response.status_code == 302, response
+    location = response["Location"]
+    assert "paiement-simule" in location, location
+    session = session_of(location)
+    raw, signature = signed_notification(
+        {
+            "transaction_id": f"bench_{uuid.uuid4().hex}",
+            "sale": session["sale"],
+            "amount": session["amount"],
+            "currency": "EUR",
+            "status": "paid",
+        }
+    )
+    response = step(
+        lambda: provider.post(
+            url("payment_notification", provider="simulator"),
+            data=raw,
+            content_type="application/json",
+            **{SIMULATOR_SIGNATURE_HEADER: signature},
+        )
+    )
+    assert response.status_code == 200, response.content
+    return results
+
+
+def bench_comptoir(args: argparse.Namespace) -> None:
+    setup_django(args.database_url)
+    from django.db import connection
+    from django.test import Client as HttpClient
+
+    from comptoir.invoicing.models import Invoice
+    from comptoir.sales.models import Sale, SaleStatus
+
+    org, member, products = make_world()
+    http = HttpClient()
+    http.force_login(member.user)
+    provider = HttpClient(enforce_csrf_checks=True)
+    counter = QueryCounter()
+    runs = []
+    with connection.execute_wrapper(counter):
+        for n in range(args.warmup + args.orders):
+            result = one_order(http, provider, org, products, counter)
+            if n >= args.warmup:
+                runs.append(result)
+        if args.show_sql:
+            counter.keep_sql = True
+            one_order(http, provider, org, products, counter)
+            counter.keep_sql = False
+    if args.profile:
+        print(f"Where the CPU goes (cProfile, {args.profile} orders more)")
+        profile_steps(http, provider, org, products, counter, args.profile)
+        print()
+    paid = Sale.objects.filter(status=SaleStatus.PAID).count()
+    invoices = Invoice.objects.count()
+    assert (
+        paid == invoices == (args.warmup + args.orders + args.show_sql + args.profile)
+    ), (
+        paid,
+        invoices,
+    )
+
+    print(
+        f"Comptoir, one paid order ({connection.vendor}), "
+        f"median of {args.orders} orders after {args.warmup} warm-up"
+    )
+    print(f"  {'step':<24} {'CPU ms':>8} {'p90':>7} {'queries':>8}")
+    for i, name in enumerate(STEPS):
+        cpu = [1000 * run[i][0] for run in runs]
+        queries = [run[i][1] for run in runs]
+        print(
+            f"  {name:<24} {statistics.median(cpu):8.2f} "
+            f"{percentile(cpu, 0.9):7.2f} {statistics.median(queries):8.0f}"
+        )
+    totals = [1000 * sum(step[0] for step in run) for run in runs]
+    queries = [sum(step[1] for step in run) for run in runs]
+    print(
+        f"  {'paid order, total':<24} {statistics.median(totals):8.2f} "
+        f"{percentile(totals, 0.9):7.2f} {statistics.median(queries):8.0f}"
+    )
+    print(f"  {paid} sales paid, {invoices} invoices issued")
+
+
+# Where a step's CPU goes: functions whose cumulative time is reported as a
+# share of the step (cProfile, so every share is inflated the same way).
+PROFILE_MARKERS = {
+    "Django compiling SQL (SQLCompiler.as_sql)": ("compiler.py", "as_sql"),
+    "database driver (cursor.execute)": ("utils.py", "_execute"),
+    "building model instances (Model.from_db)": ("base.py", "from_db"),
+    "session load + save (SessionStore)": ("db.py", "load"),
+    "session save": ("db.py", "save"),
+    "templates (Template.render)": ("base.py", "render"),
+    "member's client (member_client)": ("access.py", "member_client"),
+    "pricing (offers_for)": ("selectors.py", "offers_for"),
+    "basket priced (price_cart)": ("cart.py", "price_cart"),
+    "pending sale (create_sale)": ("services.py", "create_sale"),
+    "notification (receive_notification)": ("notifications.py", "receive_notification"),
+    "payment recorded (record_payment)": ("services.py", "record_payment"),
+    "invoice issued (invoice_paid_online_sale)": (
+        "issue.py",
+        "invoice_paid_online_sale",
+    ),
+    "invoice document (create_document)": ("issue.py", "create_document"),
+    "snapshot (build_snapshot)": ("snapshot.py", "build_snapshot"),
+    "hash chain (content_hash)": ("integrity.py", "content_hash"),
+    "audit event (record)": ("audit.py", "record"),
+    "render task queued (enqueue)": ("backend.py", "enqueue"),
+}
+
+
+def profile_steps(http, provider, org, products, counter, orders: int) -> None:
+    """cProfile each step over `orders` orders; print the shares that matter."""
+    import cProfile
+    import pstats
+
+    profiles = [cProfile.Profile() for _ in STEPS]
+    for _ in range(orders):
+        for i, profile in enumerate(profiles):
+            profile_order_step(http, provider, org, products, counter, i, profile)
+    for name, profile in zip(STEPS, profiles):
+        stats = pstats.Stats(profile)
+        total = stats.total_tt
+        print(f"--- {name}: {1000 * total / orders:.2f} ms a request under cProfile")
+        shares: dict[str, float] = {}
+        for (filename, _line, function), row in stats.stats.items():
+            for label, (file_end, wanted) in PROFILE_MARKERS.items():
+                if filename.endswith(file_end) and function == wanted:
+                    shares[label] = shares.get(label, 0.0) + row[3]
+        for label, cumulative in sorted(shares.items(), key=lambda kv: -kv[1]):
+            if cumulative / total >= 0.01:
+                print(f"    {label:<46} {100 * cumulative / total:5.1f} %")
+
+
+_pending: dict = {}
+
+
+def profile_order_step(http, provider, org, products, counter, i, profile) -> None:
+    """Step `i` of an order (0–3), run under `profile`."""
+    from django.urls import reverse
+
+    def url(name, **kwargs):
+        return reverse(f"shop:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+    if i < 2:
+        name = ("ticket", "snack")[i]
+        profile.enable()
+        response = http.post(
+            url("cart_add"), {"product": products[name].pk, "quantity": 1}
+        )
+        profile.disable()
+        assert response.status_code == 302
+    elif i == 2:
+        profile.enable()
+        response = http.post(url("checkout"), {"action": "pay"})
+        profile.disable()
+        _pending["location"] = response["Location"]
+    else:
+        session = session_of(_pending.pop("location"))
+        raw, signature = signed_notification(
+            {
+                "transaction_id": f"bench_{uuid.uuid4().hex}",
+                "sale": session["sale"],
+                "amount": session["amount"],
+                "currency": "EUR",
+                "status": "paid",
+            }
+        )
+        profile.enable()
+        response = provider.post(
+            url("payment_notification", provider="simulator"),
+            data=raw,
+            content_type="application/json",
+            **{SIMULATOR_SIGNATURE_HEADER: signature},
+        )
+        profile.disable()
+        assert response.status_code == 200
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def bench_pretix(args: argparse.Namespace) -> None:
+    print("pretix, the same order")
+    if importlib.util.find_spec("pretix") is None:
+        print(
+            "  skipped: pretix is not installed in this environment (it is not "
+            "a dependency\n  of Comptoir). The figures quoted for pretix in "
+            "bench/README.md come from\n  issue 15."
+        )
+        return
+    print(
+        "  skipped: pretix is installed, but it is a Django project of its own "
+        "(settings,\n  database, apps) and cannot be loaded into this "
+        "process beside Comptoir; this\n  script does not drive it."
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL database to DROP and recreate (default: SQLite in /tmp)",
+    )
+    parser.add_argument("--skip-pretix", action="store_true")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="profile N more orders: the share of each part of each step",
+    )
+    parser.add_argument(
+        "--show-sql", action="store_true", help="print the SQL of one more order"
+    )
+    args = parser.parse_args()
+    load = os.getloadavg()
+    print(
+        f"Python {sys.version.split()[0]}; load average {load[0]:.2f} "
+        f"{load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+    )
+    bench_comptoir(args)
+    if not args.skip_pretix:
+        print()
+        bench_pretix(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
