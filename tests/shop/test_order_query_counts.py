@@ -39,7 +39,10 @@ pytestmark = pytest.mark.django_db
 # Organization, session, the user with its client record (one query):
 CART_ADD = 8  # + the product, its group prices, the session saved (3)
 CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
-CHECKOUT = 13  # + the products, group prices, the sale, lines, total; session
+# + the provider account, group prices, products, the sale, lines, total; the
+# provider account again, the basket's previous payment session, the new
+# session and its provider-log entry (each in a savepoint); session saved.
+CHECKOUT = 22
 NOTIFICATION_AT_MOST = 27  # counted 27 on SQLite and PostgreSQL, November 2026
 
 
