@@ -5,8 +5,7 @@ bench/order.py measures the CPU of the same four requests; these tests pin
 what can be pinned without a clock: the statements of each step (a new
 query per request, a lost `select_related`, a loop over lines shows here)
 and the rows the cart reads. The notification's path (payment, tickets,
-invoice) is being reworked elsewhere: it is bounded from above at today's
-count rather than pinned.
+invoice) is pinned too.
 """
 
 from __future__ import annotations
@@ -43,7 +42,9 @@ CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
 # provider account again, the basket's previous payment session, the new
 # session and its provider-log entry (each in a savepoint); session saved.
 CHECKOUT = 22
-NOTIFICATION_AT_MOST = 27  # counted 27 on SQLite and PostgreSQL, November 2026
+# Payment, provider log and checkout session, booking places, tickets, the
+# invoice with its counter, seal and tax lines, the render task.
+NOTIFICATION = 33
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def test_each_step_of_a_paid_order_costs_a_fixed_number_of_queries(
         CART_ADD,
         CHECKOUT,
     )
-    assert notification <= NOTIFICATION_AT_MOST
+    assert notification == NOTIFICATION
     sales = Sale.objects.filter(client=member, status=SaleStatus.PAID)
     assert sales.count() == 2
     assert Invoice.objects.filter(sale__in=sales).count() == 2
@@ -147,7 +148,7 @@ def test_the_queries_of_a_paid_order_do_not_grow_with_the_basket(
     *_, checkout, notification = paid_order(http, organization, catalog)
 
     assert checkout == CHECKOUT
-    assert notification <= NOTIFICATION_AT_MOST
+    assert notification == NOTIFICATION
 
 
 def test_adding_to_the_cart_reads_the_added_product_only(organization, member, catalog):
