@@ -21,11 +21,10 @@ from comptoir.customers.selectors import (
     clients_of,
     incomplete_client_ids,
     incomplete_clients,
-    missing_invoice_fields,
 )
 from comptoir.invoicing.models import DocumentKind, Invoice
 from comptoir.invoicing.selectors import invoices_of_organization
-from comptoir.invoicing.services import active_invoices
+from comptoir.invoicing.services import active_invoices, invoiceability
 from comptoir.invoicing.services.bulk import with_invoice_flag
 from comptoir.organizations.models import Park
 from comptoir.sales.models import Sale, SaleStatus
@@ -225,15 +224,10 @@ def invoice_state(sale: Sale) -> InvoiceState:
     )
     state = InvoiceState(documents=documents)
     state.has_active_invoice = active_invoices(sale).exists()
-    if sale.status != SaleStatus.PAID or state.has_active_invoice:
-        return state
-    if not any(line.net_quantity > 0 for line in sale.lines.all()):
-        return state
-    if sale.client is None:
-        state.blocked_reason = "no_client"
-        return state
-    state.missing = missing_invoice_fields(sale.client, sale.park)
-    state.can_issue = not state.missing
+    rule = invoiceability(sale)
+    state.can_issue = rule.can_issue
+    state.missing = rule.missing
+    state.blocked_reason = rule.reason
     return state
 
 
