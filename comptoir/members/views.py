@@ -42,7 +42,9 @@ from comptoir.sales.selectors import (
     tickets_of,
     usable_tickets_of,
     vouchers_of,
+    vouchers_with_state,
 )
+from comptoir.sales.vouchers import usable_vouchers_q
 from comptoir.shop.mixins import ShopMixin
 
 from .forms import MemberLoginForm, MemberPasswordResetForm, MemberProfileForm
@@ -182,7 +184,7 @@ class HomeView(MemberMixin, TemplateView):
             upcoming_bookings=list(bookings_of(client).filter(starts_at__gte=now)[:3]),
             tickets_count=usable_tickets_of(client, today).count(),
             vouchers_count=vouchers_of(client)
-            .filter(balance__gt=0, valid_until__gte=today, voided_at__isnull=True)
+            .filter(usable_vouchers_q(on=today))
             .count(),
             latest_invoices=(
                 list(invoices_of_client(client).defer("snapshot")[:3])
@@ -309,7 +311,9 @@ class VouchersView(MemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(vouchers=list(vouchers_of(self.client)), today=self.today())
+        context.update(
+            vouchers=vouchers_with_state(self.client, self.today()), today=self.today()
+        )
         return context
 
 
