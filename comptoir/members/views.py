@@ -25,7 +25,7 @@ from django.views.generic import FormView, TemplateView
 
 from comptoir.core import throttle
 from comptoir.core.client_ip import client_ip
-from comptoir.core.clock import business_date
+from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
 from comptoir.core.mail import mail_configured
 from comptoir.customers.forms import COMPANY_FIELDS, CONTACT_FIELDS
 from comptoir.customers.selectors import (
@@ -52,7 +52,7 @@ from .tickets import ticket_pdf
 
 INVOICES_PER_PAGE = 20
 SCOPED_BACKEND = "comptoir.organizations.backends.ScopedEmailBackend"
-DEFAULT_TZ = "Europe/Paris"
+DEFAULT_TZ = DEFAULT_TIME_ZONE
 
 
 class MemberMixin(ShopMixin):

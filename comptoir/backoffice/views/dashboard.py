@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from comptoir.core.clock import business_date
+from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
 from comptoir.sales.selectors import paid_sales_of
 
 from ..mixins import StaffRequiredMixin
@@ -22,7 +22,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         org_id = self.organization.pk
         park = self.organization.parks.first()
         today = business_date(
-            timezone.now(), park.time_zone if park else "Europe/Paris"
+            timezone.now(), park.time_zone if park else DEFAULT_TIME_ZONE
         )
         todays = paid_sales_of(org_id).filter(sale_date=today)
         context.update(
