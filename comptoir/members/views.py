@@ -311,9 +311,8 @@ class VouchersView(MemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            vouchers=vouchers_with_state(self.client, self.today()), today=self.today()
-        )
+        today = self.today()
+        context.update(vouchers=vouchers_with_state(self.client, today), today=today)
         return context
 
 

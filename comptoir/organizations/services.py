@@ -3,6 +3,10 @@
 A park's settings are the seller its next invoices name. Issued documents
 keep their own copy (the snapshot), so a change here only shows on the next
 ones; the invoice series code is frozen once the park has issued anything.
+
+The one import of invoicing from this app is deliberate: the series code is
+the park's setting, but its counters (`series_key`, one per DocumentKind)
+belong to invoicing, and changing the code must hold their locks.
 """
 
 from __future__ import annotations
