@@ -16,6 +16,7 @@ from comptoir.catalog.models import (
     ProductKind,
     SlotSchedule,
 )
+from comptoir.core.clock import DEFAULT_TIME_ZONE
 from comptoir.customers.models import Client, CustomerGroup, Profile
 from comptoir.invoicing.services import issue_invoices
 from comptoir.organizations.models import Organization, Park, Role, User, UserKind
@@ -23,7 +24,7 @@ from comptoir.sales.models import Channel, PaymentMethod
 from comptoir.sales.services import Item, create_sale, record_payment
 
 PASSWORD = "comptoir-demo"
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = ZoneInfo(DEFAULT_TIME_ZONE)
 
 LOGINS = [
     (

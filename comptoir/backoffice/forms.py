@@ -29,14 +29,18 @@ from comptoir.sales.models import Channel, PaymentMethod
 from comptoir.sales.services import Item
 
 YES_NO = [(True, _("Oui")), (False, _("Non"))]
+# Labels come from the TextChoices: never retyped here.
 COUNTER_METHODS = [
-    (PaymentMethod.CASH, _("Espèces")),
-    (PaymentMethod.CARD, _("Carte bancaire")),
-    (PaymentMethod.CHEQUE, _("Chèque")),
-    (PaymentMethod.GIFT_VOUCHER, _("Bon cadeau")),
+    (method.value, method.label)
+    for method in (
+        PaymentMethod.CASH,
+        PaymentMethod.CARD,
+        PaymentMethod.CHEQUE,
+        PaymentMethod.GIFT_VOUCHER,
+    )
 ]
 REFUND_METHODS = COUNTER_METHODS + [
-    (PaymentMethod.ONLINE_CARD, _("Carte bancaire en ligne")),
+    (PaymentMethod.ONLINE_CARD.value, PaymentMethod.ONLINE_CARD.label),
 ]
 REFERENCE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -204,10 +208,7 @@ class BackofficeClientForm(ClientRecordForm):
         self.invoice_fields = invoice_fields
         self.fields["initial_park"].queryset = organization.parks.all()
         self.fields["initial_park"].empty_label = _("— Aucun —")
-        self.fields["profile"].choices = [
-            (Profile.INDIVIDUAL, _("Particulier")),
-            (Profile.PROFESSIONAL, _("Professionnel")),
-        ]
+        self.fields["profile"].choices = Profile.choices
         if can_edit_groups:
             self.fields["groups"].queryset = groups_of(organization.pk)
         else:
@@ -245,11 +246,7 @@ class ClientFilterForm(forms.Form):
     profile = forms.ChoiceField(
         label=_("Profil"),
         required=False,
-        choices=[
-            ("", _("Tous")),
-            (Profile.INDIVIDUAL, _("Particulier")),
-            (Profile.PROFESSIONAL, _("Professionnel")),
-        ],
+        choices=[("", _("Tous")), *Profile.choices],
     )
     incomplete = forms.BooleanField(
         label=_("Fiche incomplète pour la facturation"), required=False
@@ -421,11 +418,7 @@ class SaleFilterForm(PeriodFilterForm):
     channel = forms.ChoiceField(
         label=_("Canal"),
         required=False,
-        choices=[
-            ("", _("Tous")),
-            (Channel.ONLINE, _("En ligne")),
-            (Channel.COUNTER, _("Sur place")),
-        ],
+        choices=[("", _("Tous")), *Channel.choices],
     )
     invoice = forms.ChoiceField(
         label=_("Facture"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,13 +18,13 @@ from comptoir.alerts.selectors import alerts_of
 from comptoir.catalog.models import Product
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.customers.selectors import (
-    INVOICE_REQUIRED_FIELDS,
     clients_of,
-    missing_invoice_fields,
+    incomplete_client_ids,
+    incomplete_clients,
 )
 from comptoir.invoicing.models import DocumentKind, Invoice
 from comptoir.invoicing.selectors import invoices_of_organization
-from comptoir.invoicing.services import active_invoices
+from comptoir.invoicing.services import active_invoices, invoiceability
 from comptoir.invoicing.services.bulk import with_invoice_flag
 from comptoir.organizations.models import Park
 from comptoir.sales.models import Sale, SaleStatus
@@ -38,13 +39,6 @@ CLIENT_SEARCH_FIELDS = [
     "city",
     "accounting_code",
 ]
-
-
-def incomplete_q(prefix: str = "") -> Q:
-    """Records missing one of the fields an automatic invoice needs."""
-    return functools.reduce(
-        operator.or_, (Q(**{prefix + name: ""}) for name in INVOICE_REQUIRED_FIELDS)
-    )
 
 
 # A search is bounded whatever is pasted into the box: at most this many
@@ -87,7 +81,7 @@ def filter_clients(organization_id: int, data: dict) -> QuerySet[Client]:
     if data.get("profile"):
         clients = clients.filter(profile=data["profile"])
     if data.get("incomplete"):
-        clients = clients.filter(incomplete_q())
+        clients = incomplete_clients(clients)
     return clients.distinct()
 
 
@@ -101,7 +95,16 @@ def group_members(group: CustomerGroup) -> QuerySet[Client]:
 
 
 def incomplete_member_count(group: CustomerGroup) -> int:
-    return group_members(group).filter(incomplete_q()).count()
+    return len(incomplete_client_ids(group_members(group)))
+
+
+def incomplete_counts_by_group(organization_id: int) -> dict[int, int]:
+    """For each group of the organization, how many members are incomplete."""
+    incomplete = incomplete_client_ids(clients_of(organization_id))
+    memberships = Client.groups.through.objects.filter(
+        client_id__in=incomplete
+    ).values_list("customergroup_id", flat=True)
+    return dict(Counter(memberships))
 
 
 def clients_to_add(group: CustomerGroup, text: str) -> QuerySet[Client]:
@@ -221,15 +224,10 @@ def invoice_state(sale: Sale) -> InvoiceState:
     )
     state = InvoiceState(documents=documents)
     state.has_active_invoice = active_invoices(sale).exists()
-    if sale.status != SaleStatus.PAID or state.has_active_invoice:
-        return state
-    if not any(line.net_quantity > 0 for line in sale.lines.all()):
-        return state
-    if sale.client is None:
-        state.blocked_reason = "no_client"
-        return state
-    state.missing = missing_invoice_fields(sale.client, sale.park)
-    state.can_issue = not state.missing
+    rule = invoiceability(sale)
+    state.can_issue = rule.can_issue
+    state.missing = rule.missing
+    state.blocked_reason = rule.reason
     return state
 
 

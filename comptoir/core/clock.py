@@ -7,6 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+# A park's time zone unless set otherwise, and the one used where no park is
+# known. (settings.TIME_ZONE says the same for Django itself; settings do not
+# import application code.)
+DEFAULT_TIME_ZONE = "Europe/Paris"
+
 
 def local(moment: dt.datetime, tz_name: str) -> dt.datetime:
     """`moment` seen from the given time zone."""

@@ -5,8 +5,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import get_language
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+NBSP = "\u00a0"
+
+
+def _grouped(value: Decimal, thousands: str, decimal: str) -> str:
+    text = f"{abs(value):,.2f}"
+    units, decimals = text.split(".")
+    sign = "-" if value < 0 else ""
+    return sign + units.replace(",", thousands) + decimal + decimals
+
+
+def format_money(value: Decimal | int | str | None) -> str:
+    """An amount as screens show it: 50,00 € in French, €50.00 in English.
+
+    The one `money` template filter of every front end; documents print
+    theirs with `invoicing.rendering.formatting.money` (always French).
+    """
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if (get_language() or "fr").startswith("en"):
+        return ("-" if value < 0 else "") + "€" + _grouped(abs(value), ",", ".")
+    return _grouped(value, NBSP, ",") + NBSP + "€"
 
 
 def round_money(value: Decimal | int | str) -> Decimal:

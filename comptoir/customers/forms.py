@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Client
 from .text import has_forbidden_chars
-from .validators import clean_postcode, clean_siret, clean_vat_number, siren_of
+from .validators import clean_postcode, clean_siret, clean_vat_number, siren_from_siret
 
 CONTACT_FIELDS = [
     "first_name",
@@ -84,7 +84,7 @@ class ClientRecordForm(forms.ModelForm):
             cleaned["postcode"] = clean_postcode(cleaned.get("postcode", ""), country)
         except ValidationError as exc:
             self.add_error("postcode", exc)
-        siren = siren_of(cleaned.get("siret") or "")
+        siren = siren_from_siret(cleaned.get("siret") or "")
         try:
             cleaned["vat_number"] = clean_vat_number(
                 cleaned.get("vat_number", ""), siren

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from stdnum.fr import siren as siren_std
-from stdnum.fr import siret as siret_std
+
+from .validators import siren_from_siret, siret_from_field
 
 
 class Profile(models.TextChoices):
@@ -117,15 +115,9 @@ class Client(models.Model):
     @property
     def siren(self) -> str:
         """The SIREN read from the SIRET / registration field, when it holds one."""
-        digits = re.sub(r"\D", "", self.siret or "")
-        if len(digits) >= 14 and siret_std.is_valid(digits[:14]):
-            return digits[:9]
-        if len(digits) >= 9 and siren_std.is_valid(digits[:9]):
-            return digits[:9]
-        return ""
+        return siren_from_siret(self.siret)
 
     @property
     def siret_digits(self) -> str:
         """The 14-digit SIRET, when the field holds a valid one."""
-        digits = re.sub(r"\D", "", self.siret or "")
-        return digits if len(digits) == 14 and siret_std.is_valid(digits) else ""
+        return siret_from_field(self.siret)

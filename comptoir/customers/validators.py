@@ -13,6 +13,8 @@ from stdnum.fr import siret as siret_std
 from stdnum.fr import tva as tva_std
 
 FRENCH_POSTCODE = re.compile(r"^\d{5}$")
+# A SIRET or SIREN opens the field: digits, spaces and dots, then any RCS text.
+REGISTRATION_DIGITS = re.compile(r"^[\d\s.]*\d")
 
 
 def clean_siret(value: str) -> str:
@@ -21,12 +23,11 @@ def clean_siret(value: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    match = re.match(r"^([\d\s.]+)(.*)$", value)
-    if not match:
+    digits = registration_digits(value)
+    if not digits:
         raise ValidationError(
             _("Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres).")
         )
-    digits = re.sub(r"\D", "", match.group(1))
     if len(digits) == 14:
         if not siret_std.is_valid(digits):
             raise ValidationError(
@@ -76,6 +77,28 @@ def clean_postcode(value: str, country: str) -> str:
     return value
 
 
-def siren_of(siret_field: str) -> str:
-    digits = re.sub(r"\D", "", re.match(r"^[\d\s.]*", siret_field or "").group(0))
-    return digits[:9] if len(digits) in (9, 14) else ""
+def registration_digits(value: str | None) -> str:
+    """The digits a SIRET / registration field opens with ("324 567 890 RCS
+    PARIS" gives "324567890"); spaces and dots between them are ignored."""
+    match = REGISTRATION_DIGITS.match(value or "")
+    return re.sub(r"\D", "", match.group(0)) if match else ""
+
+
+def siren_from_siret(value: str | None) -> str:
+    """The SIREN a SIRET / registration field holds, or "" when it holds none.
+
+    The one rule (python-stdnum checks the key): a valid 14-digit SIRET gives
+    its first 9 digits, a valid 9-digit SIREN gives itself.
+    """
+    digits = registration_digits(value)
+    if len(digits) == 14 and siret_std.is_valid(digits):
+        return siret_std.to_siren(digits)
+    if len(digits) == 9 and siren_std.is_valid(digits):
+        return digits
+    return ""
+
+
+def siret_from_field(value: str | None) -> str:
+    """The 14-digit SIRET a registration field holds, or "" when it holds none."""
+    digits = registration_digits(value)
+    return digits if len(digits) == 14 and siret_std.is_valid(digits) else ""

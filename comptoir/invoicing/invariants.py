@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from comptoir.alerts.models import Alert, AlertKind, AlertStatus
+from comptoir.customers.selectors import online_invoice_eligible_q
 from comptoir.sales.models import Channel, Payment, Sale, SaleStatus
 
 from .integrity import check_all_series
@@ -46,7 +47,7 @@ def check_invariants(*, require_rendered: bool = True) -> list[str]:
         problems.append(f"{unpaid_with_payment.count()} payments on unpaid sales")
 
     eligible_online = paid.filter(
-        channel=Channel.ONLINE, client__groups__online_invoices=True
+        online_invoice_eligible_q("client__"), channel=Channel.ONLINE
     ).distinct()
     invoiced = set(
         Invoice.objects.filter(

@@ -25,7 +25,7 @@ from django.views.generic import FormView, TemplateView
 
 from comptoir.core import throttle
 from comptoir.core.client_ip import client_ip
-from comptoir.core.clock import business_date
+from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
 from comptoir.core.mail import mail_configured
 from comptoir.customers.forms import COMPANY_FIELDS, CONTACT_FIELDS
 from comptoir.customers.selectors import (
@@ -50,7 +50,9 @@ from comptoir.sales.selectors import (
     tickets_of,
     usable_tickets_of,
     vouchers_of,
+    vouchers_with_state,
 )
+from comptoir.sales.vouchers import usable_vouchers_q
 from comptoir.shop.mixins import ShopMixin
 
 from .forms import MemberLoginForm, MemberPasswordResetForm, MemberProfileForm
@@ -58,7 +60,7 @@ from .tickets import ticket_pdf
 
 INVOICES_PER_PAGE = 20
 SCOPED_BACKEND = "comptoir.organizations.backends.ScopedEmailBackend"
-DEFAULT_TZ = "Europe/Paris"
+DEFAULT_TZ = DEFAULT_TIME_ZONE
 
 
 class MemberMixin(ShopMixin):
@@ -190,7 +192,7 @@ class HomeView(MemberMixin, TemplateView):
             upcoming_bookings=list(bookings_of(client).filter(starts_at__gte=now)[:3]),
             tickets_count=usable_tickets_of(client, today).count(),
             vouchers_count=vouchers_of(client)
-            .filter(balance__gt=0, valid_until__gte=today, voided_at__isnull=True)
+            .filter(usable_vouchers_q(on=today))
             .count(),
             latest_invoices=(
                 list(invoices_of_client(client).defer("snapshot")[:3])
@@ -365,7 +367,8 @@ class VouchersView(MemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(vouchers=list(vouchers_of(self.client)), today=self.today())
+        today = self.today()
+        context.update(vouchers=vouchers_with_state(self.client, today), today=today)
         return context
 
 

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.clock import DEFAULT_TIME_ZONE
+
 
 class Organization(models.Model):
     name = models.CharField(_("nom"), max_length=200)
@@ -53,7 +55,7 @@ class Park(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     time_zone = models.CharField(
-        _("fuseau horaire"), max_length=50, default="Europe/Paris"
+        _("fuseau horaire"), max_length=50, default=DEFAULT_TIME_ZONE
     )
     # Invoice terms.
     payment_terms = models.CharField(

@@ -21,6 +21,7 @@ from .models import (
     SaleStatus,
     Ticket,
 )
+from .vouchers import usable_vouchers_q, voucher_state
 
 
 def sales_of(organization_id: int) -> QuerySet[Sale]:
@@ -83,15 +84,21 @@ def vouchers_of(client: Client) -> QuerySet[GiftVoucher]:
     )
 
 
+def vouchers_with_state(client: Client, today: dt.date) -> list[GiftVoucher]:
+    """The client's vouchers, each with `state` (`voucher_state` on `today`)."""
+    vouchers = list(vouchers_of(client))
+    for voucher in vouchers:
+        voucher.state = voucher_state(voucher, on=today)
+    return vouchers
+
+
 def spendable_vouchers(organization_id: int, today: dt.date) -> QuerySet[GiftVoucher]:
     """Gift vouchers that may still pay for something on `today`: paid for,
     not refunded, with a balance, not expired."""
     return GiftVoucher.objects.filter(
+        usable_vouchers_q(on=today),
         organization_id=organization_id,
         sale_line__sale__status=SaleStatus.PAID,
-        voided_at__isnull=True,
-        balance__gt=0,
-        valid_until__gte=today,
     )
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.core import audit
 from comptoir.core.clock import format_date
@@ -23,6 +25,31 @@ from .services import SaleError
 
 class VoucherRefused(SaleError):
     """The voucher cannot pay this amount; `message` says why, in French."""
+
+
+class VoucherState(models.TextChoices):
+    USABLE = "usable", gettext_lazy("Valable")
+    VOIDED = "voided", gettext_lazy("Remboursé — non valable")
+    USED = "used", gettext_lazy("Utilisé")
+    EXPIRED = "expired", gettext_lazy("Expiré")
+
+
+def voucher_state(voucher: GiftVoucher, *, on: dt.date) -> VoucherState:
+    """Whether a (paid) voucher is usable on the business date `on`, and if
+    not why: refunded first, then spent, then expired. The one rule, with
+    `usable_vouchers_q` its queryset form."""
+    if voucher.voided_at is not None:
+        return VoucherState.VOIDED
+    if voucher.balance <= 0:
+        return VoucherState.USED
+    if voucher.valid_until < on:
+        return VoucherState.EXPIRED
+    return VoucherState.USABLE
+
+
+def usable_vouchers_q(*, on: dt.date) -> Q:
+    """Vouchers whose `voucher_state(on=on)` is USABLE, for a queryset."""
+    return Q(voided_at__isnull=True, balance__gt=0, valid_until__gte=on)
 
 
 @transaction.atomic
@@ -49,11 +76,12 @@ def redeem_voucher(
     )
     if voucher is None:
         raise VoucherRefused(_("Bon cadeau inconnu."))
-    if voucher.voided_at is not None:
+    state = voucher_state(voucher, on=on)
+    if state == VoucherState.VOIDED:
         raise VoucherRefused(
             _("Ce bon cadeau a été remboursé : il n'est plus valable.")
         )
-    if voucher.valid_until < on:
+    if state == VoucherState.EXPIRED:
         raise VoucherRefused(
             _("Ce bon cadeau a expiré le %(day)s.")
             % {"day": format_date(voucher.valid_until)}

@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 
 from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
 from comptoir.catalog.selectors import offer_for, offers_for
-from comptoir.core.clock import local
+from comptoir.core.clock import DEFAULT_TIME_ZONE, local
 from comptoir.core.middleware import CSP
 from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client_record
@@ -70,7 +70,7 @@ from .forms import (
 )
 from .mixins import ShopMixin
 
-DEFAULT_TZ = "Europe/Paris"
+DEFAULT_TZ = DEFAULT_TIME_ZONE
 # The product just put in the basket: its card says so after the redirect.
 JUST_ADDED = "comptoir.shop.just_added"
 

@@ -1,9 +1,12 @@
 from decimal import Decimal
 
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comptoir.core.money import allocate, excl_from_incl, round_money
+from comptoir.backoffice.templatetags.backoffice import money as back_office
+from comptoir.core.money import allocate, excl_from_incl, format_money, round_money
+from comptoir.shop.templatetags.shop_tags import money as shop
 
 
 def test_round_money_rounds_half_up_not_to_even():
@@ -34,3 +37,12 @@ def test_allocate_never_creates_or_loses_a_cent(total, weights):
     parts = allocate(total, weights)
     assert sum(parts) == total
     assert all(p >= 0 for p in parts)
+
+
+def test_every_front_end_formats_money_with_the_one_rule():
+    assert back_office is shop is format_money
+    with translation.override("fr"):
+        assert format_money(Decimal("-1234567.5")) == "-1\xa0234\xa0567,50\xa0€"
+        assert format_money(None) == format_money("") == ""
+    with translation.override("en"):
+        assert format_money(Decimal("-1234.5")) == "-€1,234.50"

@@ -25,7 +25,7 @@ def _rows(page: str) -> list[str]:
 def test_the_seeds_columns_and_formats(organization, park, products, member, as_member):
     issued = dt.datetime(2024, 3, 5, 17, 23, tzinfo=dt.UTC)  # 18:23 in Paris
     with mock.patch(
-        "comptoir.invoicing.services.issue.timezone.now", return_value=issued
+        "comptoir.invoicing.services.issue.issue_clock", return_value=issued
     ):
         sale = factories.paid_online_sale(
             park, member, factories.basket(products, ("ticket", 1), ("snack", 1))
@@ -56,7 +56,7 @@ def test_the_issue_time_is_read_in_the_parks_time_zone(organization, products, g
     client = factories.client(park, groups=[group], with_account=True)
     issued = dt.datetime(2024, 3, 5, 17, 23, tzinfo=dt.UTC)
     with mock.patch(
-        "comptoir.invoicing.services.issue.timezone.now", return_value=issued
+        "comptoir.invoicing.services.issue.issue_clock", return_value=issued
     ):
         item = factories.products(park)["ticket"]
         factories.paid_online_sale(park, client, [Item(item, 1)])

@@ -9,12 +9,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.alerts.selectors import open_alert_count
-from comptoir.core.clock import format_date, format_datetime
+from comptoir.core.clock import DEFAULT_TIME_ZONE, format_date, format_datetime
+from comptoir.core.money import format_money
 from comptoir.customers.selectors import field_labels
 
 register = template.Library()
 NBSP = "\u00a0"
-DEFAULT_TZ = "Europe/Paris"
+DEFAULT_TZ = DEFAULT_TIME_ZONE
 
 
 @register.simple_tag(takes_context=True)
@@ -27,22 +28,7 @@ def open_alerts(context) -> int:
     return open_alert_count(user.organization_id)
 
 
-def _grouped(value: Decimal, thousands: str, decimal: str) -> str:
-    text = f"{abs(value):,.2f}"
-    units, decimals = text.split(".")
-    sign = "-" if value < 0 else ""
-    return sign + units.replace(",", thousands) + decimal + decimals
-
-
-@register.filter
-def money(value) -> str:
-    """50,00 € in French, €50.00 in English."""
-    if value in (None, ""):
-        return ""
-    value = Decimal(value)
-    if (get_language() or "fr").startswith("en"):
-        return ("-" if value < 0 else "") + "€" + _grouped(abs(value), ",", ".")
-    return _grouped(value, NBSP, ",") + NBSP + "€"
+money = register.filter("money", format_money)
 
 
 @register.filter
@@ -71,11 +57,6 @@ def day(value) -> str:
 def labels(fields) -> str:
     """Missing field names as the operator reads them."""
     return ", ".join(field_labels(list(fields or [])))
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
 
 
 @register.filter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from comptoir.core.clock import DEFAULT_TIME_ZONE
 from comptoir.einvoicing.selectors import (
     directory_entry_of,
     settings_for,
@@ -14,7 +15,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("backoffice/einvoicing/_transmissions.html")
-def einvoice_transmissions(documents, time_zone="Europe/Paris"):
+def einvoice_transmissions(documents, time_zone=DEFAULT_TIME_ZONE):
     return {
         "rows": transmissions_for_documents(list(documents)),
         "time_zone": time_zone,

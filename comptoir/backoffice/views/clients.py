@@ -13,7 +13,8 @@ from django.views.generic import TemplateView
 
 from comptoir.customers.selectors import (
     clients_of,
-    missing_invoice_fields,
+    is_online_invoice_eligible,
+    missing_record_fields,
     required_invoice_fields,
 )
 from comptoir.customers.services import (
@@ -63,7 +64,7 @@ class ClientListView(StaffRequiredMixin, TemplateView):
         context.update(
             form=form,
             page=page,
-            rows=[(client, missing_invoice_fields(client)) for client in page],
+            rows=[(client, missing_record_fields(client)) for client in page],
             total=page.paginator.count,
         )
         return context
@@ -129,9 +130,9 @@ class ClientDetailView(ClientFormMixin, TemplateView):
         context.update(
             client=client,
             form=kwargs.get("form") or self.make_form(client),
-            missing=missing_invoice_fields(client, client.initial_park),
+            missing=missing_record_fields(client),
             groups=client.groups.all(),
-            eligible=client.groups.filter(online_invoices=True).exists(),
+            eligible=is_online_invoice_eligible(client),
             sales=sales_of_client(client)[:10],
             documents=documents_of_client(client)[:10],
             alerts=open_alerts(self.organization.pk).filter(client=client),
@@ -156,7 +157,7 @@ class ClientDetailView(ClientFormMixin, TemplateView):
         client = save_client_record(
             form=form, actor=request.user, organization=self.organization
         )
-        missing = missing_invoice_fields(client, client.initial_park)
+        missing = missing_record_fields(client)
         if missing:
             messages.success(request, _("Fiche enregistrée."))
         else:

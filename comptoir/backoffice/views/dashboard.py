@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from comptoir.core.clock import business_date
+from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
 from comptoir.sales.selectors import paid_sales_of, takings_of
 
 from ..mixins import StaffRequiredMixin
@@ -20,7 +20,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         org_id = self.organization.pk
         park = self.organization.parks.first()
-        time_zone = park.time_zone if park else "Europe/Paris"
+        time_zone = park.time_zone if park else DEFAULT_TIME_ZONE
         today = business_date(timezone.now(), time_zone)
         todays = paid_sales_of(org_id).filter(sale_date=today)
         takings = takings_of(org_id, today, time_zone)

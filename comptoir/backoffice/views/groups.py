@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from comptoir.customers.selectors import (
     clients_of,
     groups_of,
-    missing_invoice_fields,
+    missing_record_fields,
 )
 from comptoir.customers.services import (
     add_to_group,
@@ -30,8 +30,8 @@ from ..mixins import ManagerRequiredMixin
 from ..queries import (
     clients_to_add,
     group_members,
+    incomplete_counts_by_group,
     incomplete_member_count,
-    incomplete_q,
 )
 from .counter import is_id
 
@@ -49,12 +49,15 @@ class GroupListView(ManagerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["groups"] = groups_of(self.organization.pk).annotate(
-            member_count=Count("clients", distinct=True),
-            incomplete_count=Count(
-                "clients", filter=incomplete_q("clients__"), distinct=True
-            ),
+        groups = list(
+            groups_of(self.organization.pk).annotate(
+                member_count=Count("clients", distinct=True)
+            )
         )
+        counts = incomplete_counts_by_group(self.organization.pk)
+        for group in groups:
+            group.incomplete_count = counts.get(group.pk, 0)
+        context["groups"] = groups
         return context
 
 
@@ -92,7 +95,7 @@ class GroupDetailView(ManagerRequiredMixin, TemplateView):
         page = Paginator(members, MEMBERS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        rows = [(client, missing_invoice_fields(client)) for client in page]
+        rows = [(client, missing_record_fields(client)) for client in page]
         search = self.request.GET.get("q", "").strip()
         context.update(
             group=group,

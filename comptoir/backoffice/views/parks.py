@@ -11,7 +11,7 @@ import base64
 import io
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -19,89 +19,31 @@ from django.views.generic import TemplateView
 from PIL import Image, UnidentifiedImageError
 
 from comptoir.core import audit
-from comptoir.core.numbering import lock_counter
-from comptoir.invoicing.models import DocumentKind
-from comptoir.invoicing.selectors import invoices_of_organization
-from comptoir.invoicing.services.issue import series_key
 from comptoir.organizations.models import Park
+from comptoir.organizations.services import (
+    UPDATED,
+    SeriesLocked,
+    has_documents,
+    update_park_settings,
+)
 
 from ..forms import ParkForm
 from ..history import Entry
 from ..mixins import ManagerRequiredMixin
 
 PREVIEW_BOX = (320, 120)
-UPDATED = "organizations.park.updated"
-# Text settings whose before and after the history shows.
-SHOWN_VALUES = frozenset(
-    {
-        "name",
-        "company_name",
-        "legal_form",
-        "share_capital",
-        "siren",
-        "siret",
-        "rcs",
-        "vat_number",
-        "invoice_series",
-        "vat_on_debits",
-        "require_buyer_siren",
+
+
+def _settings_of(form: ParkForm) -> dict:
+    """The validated park settings of a valid form, for the domain service."""
+    return {
+        name: form.cleaned_data[name] for name in form.Meta.fields if name != "logo"
     }
-)
 
 
-class SeriesLocked(Exception):
-    """The park issued a document: its series code can no longer change."""
-
-
-def has_documents(park: Park) -> bool:
-    return invoices_of_organization(park.organization_id).filter(park=park).exists()
-
-
-@transaction.atomic
-def save_park_settings(*, form: ParkForm, actor) -> Park:
-    """Save a valid ParkForm and record what changed in the audit trail."""
-    park = form.instance  # holds the new values since validation
-    changed = [
-        name
-        for name in form.changed_data
-        if name == "logo"
-        or (
-            name != "remove_logo"
-            # "852 345 677" for "852345677" is no change.
-            and _plain(form.initial.get(name)) != _plain(getattr(park, name))
-        )
-    ]
-    if form.cleaned_data.get("remove_logo") and form.initial.get("logo"):
-        changed.append("logo")
-    if "invoice_series" in changed:
-        # The issuer numbers under these locks: holding them, no first
-        # document can slip in between this check and the save.
-        for kind in DocumentKind:
-            lock_counter(park_id=park.pk, key=series_key(kind))
-        if has_documents(park):
-            raise SeriesLocked
-    park = form.save()
-    if changed:
-        values = {
-            name: [_plain(form.initial.get(name)), _plain(getattr(park, name))]
-            for name in changed
-            if name in SHOWN_VALUES
-        }
-        audit.record(
-            park,
-            UPDATED,
-            actor=actor,
-            data={
-                "fields": sorted(set(changed)),
-                "values": values,
-                "logo": park.logo.name if park.logo else "",
-            },
-        )
-    return park
-
-
-def _plain(value) -> str | bool:
-    return value if isinstance(value, bool) else str(value or "")
+def _new_logo(form: ParkForm) -> UploadedFile | None:
+    logo = form.cleaned_data.get("logo")
+    return logo if isinstance(logo, UploadedFile) else None
 
 
 def describe(data: dict) -> str:
@@ -206,7 +148,13 @@ class ParkDetailView(ManagerRequiredMixin, TemplateView):
         form = self.make_form(park, request.POST, request.FILES)
         if form.is_valid():
             try:
-                save_park_settings(form=form, actor=request.user)
+                update_park_settings(
+                    park=park,
+                    values=_settings_of(form),
+                    logo=_new_logo(form),
+                    remove_logo=bool(form.cleaned_data.get("remove_logo")),
+                    actor=request.user,
+                )
             except SeriesLocked:
                 form.add_error(
                     "invoice_series",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptoir.core import audit
-from comptoir.core.clock import business_date
+from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
 
 from ..models import EInvoicingSettings, Mode
 from ..platforms import PlatformError, platform_for
@@ -59,7 +59,7 @@ def update_settings(
         config.enabled_at = timezone.now()
         if config.reporting_since is None:
             park = organization.parks.first()
-            tz = park.time_zone if park else "Europe/Paris"
+            tz = park.time_zone if park else DEFAULT_TIME_ZONE
             config.reporting_since = business_date(config.enabled_at, tz)
     config.save()
     audit.record(

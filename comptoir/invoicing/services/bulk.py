@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 
 from comptoir.alerts.services import raise_invoice_alert
 from comptoir.customers.models import Client
+from comptoir.customers.selectors import online_invoice_eligible_q
 from comptoir.organizations.models import Organization
 from comptoir.sales.models import Sale, SaleLine
 from comptoir.sales.selectors import paid_sales_of
@@ -38,7 +39,7 @@ def sales_missing_invoice(organization_id: int) -> QuerySet[Sale]:
     """Paid sales of eligible clients with something left to invoice and no
     active invoice, oldest payment first."""
     eligible = Client.objects.filter(
-        organization_id=organization_id, groups__online_invoices=True
+        online_invoice_eligible_q(), organization_id=organization_id
     ).values("pk")
     open_lines = SaleLine.objects.filter(
         sale=OuterRef("pk"), quantity__gt=F("refunded_quantity")

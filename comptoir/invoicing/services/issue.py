@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,7 +23,12 @@ from comptoir.customers.selectors import (
 from comptoir.organizations.models import Park
 from comptoir.sales.models import Channel, Sale, SaleStatus
 
-from ..exceptions import AlreadyInvoiced, IncompleteClientRecord, NotInvoiceable
+from ..exceptions import (
+    AlreadyInvoiced,
+    IncompleteClientRecord,
+    InvoicingError,
+    NotInvoiceable,
+)
 from ..integrity import seal_counter, seal_document
 from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
 from ..totals import LineInput, compute_totals
@@ -30,6 +37,15 @@ from .snapshot import DocLine, build_snapshot, payment_entries
 logger = logging.getLogger(__name__)
 
 PREFIX = {DocumentKind.INVOICE: "FA", DocumentKind.CREDIT_NOTE: "AV"}
+
+
+def issue_clock() -> dt.datetime:
+    """The issuing clock: the moment a document is issued.
+
+    The one place issuing reads the time, so a test sets an issue time by
+    patching this function, not Django's global `timezone.now`.
+    """
+    return timezone.now()
 
 
 def series_key(kind: str) -> str:
@@ -93,7 +109,7 @@ def create_document(
         # the counter lock the park settings page also takes.
         series = Park.objects.values_list("invoice_series", flat=True).get(pk=park.pk)
     # Taken after the lock: issue times increase with numbers.
-    issued_at = timezone.now()
+    issued_at = issue_clock()
     issue_date = business_date(issued_at, park.time_zone)
     number = f"{PREFIX[kind]}-{series}-{issue_date:%Y%m%d}-{sequence:06d}"
     totals = compute_totals(
@@ -226,6 +242,68 @@ def invoiceable_lines(sale: Sale) -> dict[str, list[DocLine]]:
     return parts
 
 
+@dataclass(frozen=True)
+class Invoiceability:
+    """Whether a sale can be invoiced now and, if not, why.
+
+    `reason` is "" when it can, else one of "not_paid", "no_client",
+    "nothing_to_invoice" (every scope already covered, or nothing left after
+    refunds) and "incomplete" (with `missing`, the record's missing fields);
+    `refusal` is the exception issuing raises for it.
+    """
+
+    reason: str
+    refusal: InvoicingError | None = None
+    missing: list[str] = field(default_factory=list)
+    parts: dict[str, list[DocLine]] = field(default_factory=dict)
+    to_issue: list[str] = field(default_factory=list)
+    issued: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def can_issue(self) -> bool:
+        return self.refusal is None
+
+
+def invoiceability(sale: Sale) -> Invoiceability:
+    """The one rule for "can this sale be invoiced now, and if not why".
+
+    Issuing raises `refusal`; the back office shows `reason`. Checked in this
+    order: paid, has a client, something left to invoice, complete record.
+    """
+    if sale.status != SaleStatus.PAID:
+        return Invoiceability(
+            reason="not_paid",
+            refusal=NotInvoiceable("Seule une vente payée peut être facturée."),
+        )
+    if sale.client is None:
+        return Invoiceability(
+            reason="no_client",
+            refusal=NotInvoiceable(
+                "Cette vente n'a pas de client : associez un client pour la facturer."
+            ),
+        )
+    parts = invoiceable_lines(sale)
+    covered, issued = _existing_invoices(sale)
+    to_issue = [
+        s
+        for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE)
+        if s in parts and s not in covered
+    ]
+    if not to_issue:
+        return Invoiceability(
+            reason="nothing_to_invoice",
+            refusal=AlreadyInvoiced("Cette vente est déjà facturée."),
+        )
+    missing = missing_invoice_fields(sale.client, sale.park)
+    if missing:
+        return Invoiceability(
+            reason="incomplete",
+            refusal=IncompleteClientRecord(client=sale.client, missing=missing),
+            missing=missing,
+        )
+    return Invoiceability(reason="", parts=parts, to_issue=to_issue, issued=issued)
+
+
 def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
     """Freeze a paid sale into numbered, immutable invoices.
 
@@ -249,26 +327,12 @@ def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
 
 def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
     """`issue_invoices` for a sale the caller has locked in its transaction."""
-    if sale.status != SaleStatus.PAID:
-        raise NotInvoiceable("Seule une vente payée peut être facturée.")
-    if sale.client is None:
-        raise NotInvoiceable(
-            "Cette vente n'a pas de client : associez un client pour la facturer."
-        )
-    missing = missing_invoice_fields(sale.client, sale.park)
-    if missing:
-        raise IncompleteClientRecord(client=sale.client, missing=missing)
-    parts = invoiceable_lines(sale)
-    covered, issued = _existing_invoices(sale)
-    to_issue = [
-        s
-        for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE)
-        if s in parts and s not in covered
-    ]
-    if not to_issue:
-        raise AlreadyInvoiced("Cette vente est déjà facturée.")
+    state = invoiceability(sale)
+    if state.refusal is not None:
+        raise state.refusal
+    parts, issued = state.parts, state.issued
     invoices = []
-    for scope in to_issue:
+    for scope in state.to_issue:
         lines = parts[scope]
         amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
         invoices.append(

@@ -10,25 +10,14 @@ from django.utils import formats
 from django.utils.translation import get_language
 
 from comptoir.core.clock import format_date, format_datetime, local
+from comptoir.core.money import format_money
 
 register = template.Library()
 
 NBSP = "\u00a0"
 
 
-@register.filter
-def money(value: Decimal | int | None) -> str:
-    """50,00 € in French, €50.00 in English."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    text = formats.number_format(
-        abs(amount), 2, use_l10n=True, force_grouping=True
-    ).replace(" ", NBSP)
-    sign = "-" if amount < 0 else ""
-    if (get_language() or "fr").startswith("en"):
-        return f"{sign}€{text}"
-    return f"{sign}{text}{NBSP}€"
+money = register.filter("money", format_money)
 
 
 @register.filter

@@ -1,0 +1,114 @@
+"""Writes of the organizations domain: a park's settings.
+
+A park's settings are the seller its next invoices name. Issued documents
+keep their own copy (the snapshot), so a change here only shows on the next
+ones; the invoice series code is frozen once the park has issued anything.
+
+The one import of invoicing from this app is deliberate: the series code is
+the park's setting, but its counters (`series_key`, one per DocumentKind)
+belong to invoicing, and changing the code must hold their locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.files import File
+from django.db import transaction
+
+from comptoir.core import audit
+from comptoir.core.numbering import lock_counter
+from comptoir.invoicing.models import DocumentKind
+from comptoir.invoicing.services.issue import series_key
+
+from .models import Park, User
+
+UPDATED = "organizations.park.updated"
+# Text settings whose before and after the audit trail keeps.
+AUDITED_VALUES = frozenset(
+    {
+        "name",
+        "company_name",
+        "legal_form",
+        "share_capital",
+        "siren",
+        "siret",
+        "rcs",
+        "vat_number",
+        "invoice_series",
+        "vat_on_debits",
+        "require_buyer_siren",
+    }
+)
+# What a settings change may never touch.
+NOT_SETTINGS = frozenset({"id", "organization", "logo"})
+
+
+class SeriesLocked(Exception):
+    """The park issued a document: its series code can no longer change."""
+
+
+def has_documents(park: Park) -> bool:
+    """Whether the park issued any invoice or credit note."""
+    return park.invoices.exists()
+
+
+def _plain(value: object) -> str | bool:
+    return value if isinstance(value, bool) else str(value or "")
+
+
+@transaction.atomic
+def update_park_settings(
+    *,
+    park: Park,
+    values: Mapping[str, object],
+    logo: File | None = None,
+    remove_logo: bool = False,
+    actor: User | None,
+) -> Park:
+    """Save validated settings of `park` and record what changed.
+
+    `values` maps the park's field names to their new, validated values;
+    `logo` is a new (already sanitised) logo file, `remove_logo` drops the
+    stored one. A new series code is refused with `SeriesLocked` once the
+    park has issued a document: the invoice counters are locked first, so no
+    first document can slip in between the check and the save.
+    """
+    editable = {f.name for f in Park._meta.concrete_fields} - NOT_SETTINGS
+    unknown = set(values) - editable
+    if unknown:
+        raise ValueError(f"Not park settings: {', '.join(sorted(unknown))}")
+    stored = Park.objects.get(pk=park.pk)
+    before = {name: _plain(getattr(stored, name)) for name in values}
+    # "852 345 677" for "852345677" is no change: compare plain values.
+    changed = [name for name in values if before[name] != _plain(values[name])]
+    if logo is not None or (remove_logo and stored.logo):
+        changed.append("logo")
+    if "invoice_series" in changed:
+        for kind in DocumentKind:
+            lock_counter(park_id=stored.pk, key=series_key(kind))
+        if has_documents(stored):
+            raise SeriesLocked
+    for name, value in values.items():
+        setattr(stored, name, value)
+    if logo is not None:
+        stored.logo = logo
+    elif remove_logo:
+        stored.logo = ""
+    stored.save()
+    if changed:
+        audit.record(
+            stored,
+            UPDATED,
+            actor=actor,
+            data={
+                "fields": sorted(set(changed)),
+                "values": {
+                    name: [before[name], _plain(getattr(stored, name))]
+                    for name in changed
+                    if name in AUDITED_VALUES
+                },
+                "logo": stored.logo.name if stored.logo else "",
+            },
+        )
+    return stored
