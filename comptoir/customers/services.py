@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -183,3 +184,12 @@ def invite_member(*, client: Client, actor, base_url: str) -> str:
     )
     audit.record(client, "customers.client.invited", actor=actor)
     return link
+
+
+def remember_language(*, client: Client, language: str) -> None:
+    """Keep the language the member uses: its mails are written in it."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or "").split("-")[0]
+    if language in codes and client.language != language:
+        Client.objects.filter(pk=client.pk).update(language=language)
+        client.language = language

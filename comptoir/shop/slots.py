@@ -1,40 +1,12 @@
-"""Time slots offered for activity bookings, in the park's time zone."""
+"""The booking calendar the shop offers: the sales domain's, shared with the counter."""
 
-from __future__ import annotations
-
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
-
-from comptoir.core.clock import business_date
-
-# Opening hours of the booking calendar: one slot every hour.
-FIRST_SLOT = dt.time(10, 0)
-LAST_SLOT = dt.time(19, 0)
-BOOKABLE_DAYS = 180
-
-
-def slot_times() -> list[dt.time]:
-    times, hour = [], FIRST_SLOT.hour
-    while hour <= LAST_SLOT.hour:
-        times.append(dt.time(hour, 0))
-        hour += 1
-    return times
-
-
-def slot_choices() -> list[tuple[str, str]]:
-    return [(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in slot_times()]
-
-
-def first_bookable_day(tz_name: str) -> dt.date:
-    return business_date(timezone.now(), tz_name)
-
-
-def last_bookable_day(tz_name: str) -> dt.date:
-    return first_bookable_day(tz_name) + dt.timedelta(days=BOOKABLE_DAYS)
-
-
-def slot_start(day: dt.date, time: dt.time, tz_name: str) -> dt.datetime:
-    """The aware start of a slot, read on the park's wall clock."""
-    return dt.datetime.combine(day, time, tzinfo=ZoneInfo(tz_name))
+from comptoir.sales.slots import (  # noqa: F401
+    BOOKABLE_DAYS,
+    FIRST_SLOT,
+    LAST_SLOT,
+    first_bookable_day,
+    last_bookable_day,
+    slot_choices,
+    slot_start,
+    slot_times,
+)
