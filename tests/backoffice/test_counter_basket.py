@@ -93,9 +93,7 @@ def test_a_passing_visitor_pays_the_public_price(
 # Nothing typed is lost
 
 
-def test_searching_a_client_keeps_the_quantities_typed(
-    as_cashier, products, member
-):
+def test_searching_a_client_keeps_the_quantities_typed(as_cashier, products, member):
     response = as_cashier.post(
         COUNTER, basket(products, action="search", q=member.last_name)
     )
@@ -118,7 +116,8 @@ def test_choosing_a_client_keeps_the_quantities_and_applies_its_prices(
     assert response.context["client"] == member
     assert typed_quantity(page, products["ticket"]) == "2"
     assert typed_quantity(page, products["snack"]) == "1"
-    assert re.search(r'<input type="radio" name="method" value="cash"[^>]*checked', page)
+    cash = r'<input type="radio" name="method" value="cash"[^>]*checked'
+    assert re.search(cash, page)
     assert not Sale.objects.exists()
     # The redrawn form pays the group price with the same reference.
     as_cashier.post(COUNTER, basket(products, method="card", client=member.pk))
@@ -150,9 +149,7 @@ def test_the_preview_never_shows_a_payment_error(as_cashier, products):
 
 
 def test_the_preview_still_says_when_the_basket_is_empty(as_cashier, products):
-    response = as_cashier.post(
-        COUNTER, {"reference": REFERENCE, "action": "preview"}
-    )
+    response = as_cashier.post(COUNTER, {"reference": REFERENCE, "action": "preview"})
     assert "Ajoutez au moins un produit." in response.content.decode()
 
 
@@ -193,9 +190,7 @@ def test_too_little_cash_is_refused_in_french(as_cashier, products):
 # Mixed payments
 
 
-def test_card_voucher_and_cash_add_up_to_the_total(
-    as_cashier, park, products, member
-):
+def test_card_voucher_and_cash_add_up_to_the_total(as_cashier, park, products, member):
     gift = voucher(park, products, member, balance="50.00")
     as_cashier.post(
         COUNTER,

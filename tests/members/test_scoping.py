@@ -42,9 +42,7 @@ def test_invoice_pages_send_visitors_staff_and_outsiders_to_the_login(
         assert response["Location"].startswith(login + "?next=")
 
 
-def test_a_member_without_online_invoices_gets_the_not_found_page(
-    organization, park
-):
+def test_a_member_without_online_invoices_gets_the_not_found_page(organization, park):
     group = factories.group(organization, online_invoices=False)
     client = factories.client(park, groups=[group], with_account=True)
     response = signed_in(client.user).get(members(organization, "invoices"))

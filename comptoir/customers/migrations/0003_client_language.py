@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_initial'),
+        ("customers", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='language',
-            field=models.CharField(blank=True, choices=[('fr', 'Français'), ('en', 'English')], max_length=8, verbose_name='langue'),
+            model_name="client",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("fr", "Français"), ("en", "English")],
+                max_length=8,
+                verbose_name="langue",
+            ),
         ),
     ]

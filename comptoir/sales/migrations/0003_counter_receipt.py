@@ -6,25 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0002_sale_paid_by_date'),
+        ("sales", "0002_sale_paid_by_date"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CounterReceipt',
+            name="CounterReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cash_received', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='espèces reçues')),
-                ('change_due', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12, verbose_name='monnaie rendue')),
-                ('print_count', models.PositiveIntegerField(default=0, verbose_name='impressions')),
-                ('last_printed_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière impression')),
-                ('sale', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='counter_receipt', to='sales.sale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "cash_received",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="espèces reçues",
+                    ),
+                ),
+                (
+                    "change_due",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=12,
+                        verbose_name="monnaie rendue",
+                    ),
+                ),
+                (
+                    "print_count",
+                    models.PositiveIntegerField(default=0, verbose_name="impressions"),
+                ),
+                (
+                    "last_printed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="dernière impression"
+                    ),
+                ),
+                (
+                    "sale",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counter_receipt",
+                        to="sales.sale",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket de caisse',
-                'verbose_name_plural': 'tickets de caisse',
+                "verbose_name": "ticket de caisse",
+                "verbose_name_plural": "tickets de caisse",
             },
         ),
     ]
