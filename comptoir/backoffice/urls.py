@@ -9,6 +9,7 @@ from .views import (
     groups,
     invoices,
     parks,
+    receipts,
     sales,
 )
 
@@ -77,4 +78,14 @@ urlpatterns = [
     ),
     path("parcs/", parks.ParkListView.as_view(), name="parks"),
     path("parcs/<int:pk>/", parks.ParkDetailView.as_view(), name="park"),
+    path(
+        "ventes/<uuid:public_id>/ticket/",
+        receipts.SaleReceiptView.as_view(),
+        name="sale_receipt",
+    ),
+    path(
+        "factures/<uuid:public_id>/renvoyer/",
+        receipts.DocumentResendView.as_view(),
+        name="document_resend",
+    ),
 ]
