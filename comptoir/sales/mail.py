@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from comptoir.core.clock import format_datetime
 from comptoir.core.mail import (
@@ -47,7 +48,10 @@ def send_order_confirmation(*, sale_id: int) -> int:
         return 0
     client, park, slug = sale.client, sale.park, sale.organization.slug
     language = mail_language(client.language)
-    documents = [Attachment(name, pdf) for name, pdf in sale_documents(sale, language)]
+    with translation.override(language):
+        documents = [
+            Attachment(name, pdf) for name, pdf in sale_documents(sale, language)
+        ]
     invoices = []
     if is_online_invoice_eligible(client):
         for invoice in active_invoices(sale).order_by("sequence"):

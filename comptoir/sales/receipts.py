@@ -11,9 +11,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -71,7 +72,9 @@ def print_receipt(*, sale: Sale, printed_by) -> PrintedReceipt:
             actor=printed_by,
             data={"number": sale.number, "print_count": receipt.print_count},
         )
-    pdf = render_receipt(sale=sale, receipt=receipt)
+    # In French whatever the cashier's screen language: a French till receipt.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_receipt(sale=sale, receipt=receipt)
     return PrintedReceipt(pdf=pdf, print_count=receipt.print_count)
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.core.clock import business_date
 
@@ -47,11 +48,11 @@ def slot_problem(start: dt.datetime, tz_name: str) -> str | None:
     """Why a booking cannot start at `start`, in French; None when it can."""
     day = business_date(start, tz_name)
     if day > last_bookable_day(tz_name):
-        return "Les réservations sont ouvertes six mois à l'avance."
+        return _("Les réservations sont ouvertes six mois à l'avance.")
     if local_time(start, tz_name) not in slot_times():
-        return "Ce créneau n'existe pas : choisissez-en un dans la liste."
+        return _("Ce créneau n'existe pas : choisissez-en un dans la liste.")
     if start <= timezone.now():
-        return "Ce créneau est déjà passé : choisissez-en un autre."
+        return _("Ce créneau est déjà passé : choisissez-en un autre.")
     return None
 
 

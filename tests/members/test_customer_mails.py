@@ -175,6 +175,7 @@ def test_an_english_speaking_member_gets_its_mails_in_english(
     assert "Total incl. VAT: €30.00" in message.body
     assert message.extra_headers["Content-Language"] == "en"
     assert '<html lang="en">' in _html(message)
+    assert f"tickets-{sale.number}.pdf" in _attachments(message)
 
 
 @override_settings(SITE_URL=SITE)

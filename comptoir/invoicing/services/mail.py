@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from comptoir.core import audit
 from comptoir.core.mail import (
@@ -107,7 +108,7 @@ def resend_document(*, invoice: Invoice, actor) -> None:
 
     if invoice.client is None or not invoice.client.email:
         raise NoRecipient(
-            "Ce client n'a pas d'adresse email : renseignez-la sur sa fiche."
+            _("Ce client n'a pas d'adresse email : renseignez-la sur sa fiche.")
         )
     audit.record(
         invoice,
