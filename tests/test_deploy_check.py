@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Everything a production deployment must set; each test removes or spoils one.
@@ -16,6 +18,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "comptoir.example",
     "COMPTOIR_ENCRYPTION_KEYS": "k" * 12 + "-production-like-encryption-key-0123",
+    "SITE_URL": "https://comptoir.example",
 }
 
 
@@ -58,3 +61,14 @@ def test_check_deploy_fails_with_a_short_encryption_key():
     result = run_check_deploy(COMPTOIR_ENCRYPTION_KEYS="short")
     assert result.returncode != 0
     assert "comptoir.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", [None, "http://127.0.0.1:8000", "https://localhost", "http://a.example"]
+)
+def test_check_deploy_fails_when_mail_links_would_not_reach_the_public_site(
+    site_url,
+):
+    result = run_check_deploy(SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "comptoir.E040" in result.stdout + result.stderr
