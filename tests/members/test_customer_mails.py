@@ -355,3 +355,16 @@ def test_a_mail_to_a_member_without_a_language_is_in_french(
         "ticket",
     )
     assert mail.outbox[0].subject.startswith("Votre commande")
+
+
+def test_a_retried_payment_notification_sends_no_second_confirmation(
+    park, products, member, django_capture_on_commit_callbacks
+):
+    sale = factories.online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.pay(sale, reference="psp-42")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.pay(sale, reference="psp-42")
+    assert len(mail.outbox) == 1
