@@ -425,7 +425,8 @@ def record_counter_sale(
                         day=day,
                     )
                     spent.append({"code": code, "amount": str(tender.amount)})
-                    ref = f"{ref}:{code}"
+                    if index:
+                        ref = f"{ref}:{code}"
                 Payment.objects.create(
                     sale=sale,
                     provider="counter",

@@ -109,3 +109,25 @@ def test_a_refused_payment_leaves_no_sale_and_no_spent_voucher(
     assert not Sale.objects.filter(channel="counter").exists()
     gift.refresh_from_db()
     assert gift.balance == D("150.00")
+
+
+@pytest.mark.django_db
+def test_a_retried_voucher_only_payment_spends_the_voucher_once(
+    park, products, member, cashier
+):
+    bought = factories.paid_online_sale(
+        park, member, factories.basket(products, ("voucher", 1))
+    )
+    gift = GiftVoucher.objects.get(sale_line__sale=bought)
+    kwargs = dict(
+        park=park,
+        client=None,
+        items=factories.basket(products, ("ticket", 1)),
+        cashier=cashier,
+        tenders=[Tender("gift_voucher", D("30.00"), gift.code)],
+        reference="d" * 32,
+    )
+    assert record_counter_sale(**kwargs).pk == record_counter_sale(**kwargs).pk
+    gift.refresh_from_db()
+    assert gift.balance == D("120.00")
+    assert Sale.objects.filter(channel="counter").count() == 1
