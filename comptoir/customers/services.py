@@ -190,6 +190,8 @@ def remember_language(*, client: Client, language: str) -> None:
     """Keep the language the member uses: its mails are written in it."""
     codes = {code for code, _name in settings.LANGUAGES}
     language = (language or "").split("-")[0]
-    if language in codes and client.language != language:
+    # Unknown means the site's language: nothing to write for it.
+    current = client.language or settings.LANGUAGE_CODE
+    if language in codes and current != language:
         Client.objects.filter(pk=client.pk).update(language=language)
         client.language = language

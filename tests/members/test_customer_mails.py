@@ -368,3 +368,14 @@ def test_a_retried_payment_notification_sends_no_second_confirmation(
     with django_capture_on_commit_callbacks(execute=True):
         factories.pay(sale, reference="psp-42")
     assert len(mail.outbox) == 1
+
+
+def test_a_member_back_to_french_is_remembered_in_french(organization, member):
+    member.language = "en"
+    member.save()
+    HttpClient(headers={"accept-language": "fr"}).post(
+        members(organization, "login"),
+        {"email": member.email, "password": PASSWORD},
+    )
+    member.refresh_from_db()
+    assert member.language == "fr"
