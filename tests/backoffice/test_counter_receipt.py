@@ -91,7 +91,10 @@ def test_printing_again_is_marked_duplicata_and_counted(as_cashier, sale):
     prints = [e for e in history(sale) if e.action == "sales.receipt.printed"]
     assert sorted(e.data["print_count"] for e in prints) == [1, 2]
     page = as_cashier.get(reverse("backoffice:sale", args=[sale.public_id]))
-    assert "Réimprimer (duplicata)" in page.content.decode()
+    content = page.content.decode()
+    assert "Réimprimer (duplicata)" in content
+    assert "Ticket de caisse imprimé" in content
+    assert "Ticket de caisse réimprimé (duplicata no 2)" in content
 
 
 def test_opening_the_receipt_address_prints_nothing(as_cashier, sale):

@@ -63,8 +63,11 @@ def test_a_cashier_sells_to_a_group_member_with_change_and_a_receipt(
     expect(page.locator(".notice.danger")).to_have_count(0)
     page.screenshot(path=str(artifacts / "counter.png"), full_page=True)
 
+    page.get_by_label("Éditer la facture tout de suite").check()
     page.get_by_role("button", name="Encaisser").click()
     expect(page.get_by_text("Monnaie à rendre : 18,00")).to_be_visible()
+    expect(page.get_by_role("button", name="Renvoyer la facture FA-")).to_be_visible()
+    page.screenshot(path=str(artifacts / "counter-sale.png"), full_page=True)
     sale = Sale.objects.get(channel="counter")
     assert sale.total_incl == Decimal("72.00")
     assert sale.client_id == member.pk
