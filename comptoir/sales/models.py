@@ -162,6 +162,15 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
     )
+    # The gift voucher spent, for a payment by voucher at the counter.
+    gift_voucher = models.ForeignKey(
+        "GiftVoucher",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("bon cadeau"),
+    )
 
     class Meta:
         ordering = ["received_at", "pk"]

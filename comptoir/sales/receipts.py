@@ -159,9 +159,12 @@ def _rows(sale: Sale, receipt: CounterReceipt) -> list[tuple[str, str, str]]:
             )
         )
     rows.append(("rule", "", ""))
-    for payment in sale.payments.all():
+    for payment in sale.payments.select_related("gift_voucher"):
         if payment.amount >= 0:
             rows.append(("text", payment.get_method_display(), _euros(payment.amount)))
+            if payment.gift_voucher is not None:
+                code = payment.gift_voucher.code
+                rows.append(("small", _("Bon %(code)s") % {"code": code}, ""))
     if receipt.cash_received is not None:
         rows.append(("text", _("Espèces reçues"), _euros(receipt.cash_received)))
         rows.append(("bold", _("Monnaie rendue"), _euros(receipt.change_due)))

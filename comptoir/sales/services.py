@@ -331,7 +331,9 @@ def settle_counter_payment(
     )
 
 
-def _spend_voucher(*, organization_id: int, code: str, amount: Decimal, day) -> str:
+def _spend_voucher(
+    *, organization_id: int, code: str, amount: Decimal, day
+) -> GiftVoucher:
     """Take `amount` off a gift voucher's balance, under a row lock."""
     voucher = (
         GiftVoucher.objects.select_for_update()
@@ -355,7 +357,7 @@ def _spend_voucher(*, organization_id: int, code: str, amount: Decimal, day) -> 
         )
     voucher.balance -= amount
     voucher.save(update_fields=["balance"])
-    return voucher.code
+    return voucher
 
 
 def record_counter_sale(
@@ -414,27 +416,26 @@ def record_counter_sale(
             recorded_by = cashier if getattr(cashier, "pk", None) else None
             spent = []
             for index, tender in enumerate(settlement.payments):
-                # The first payment carries the form's reference: it is what
-                # a retried submit finds.
-                ref = reference if index == 0 else f"{reference}-{index}"
+                voucher = None
                 if tender.method == PaymentMethod.GIFT_VOUCHER:
-                    code = _spend_voucher(
+                    voucher = _spend_voucher(
                         organization_id=park.organization_id,
                         code=tender.voucher_code,
                         amount=tender.amount,
                         day=day,
                     )
-                    spent.append({"code": code, "amount": str(tender.amount)})
-                    if index:
-                        ref = f"{ref}:{code}"
+                    spent.append({"code": voucher.code, "amount": str(tender.amount)})
                 Payment.objects.create(
                     sale=sale,
                     provider="counter",
-                    reference=ref,
+                    # The first payment carries the form's reference: it is
+                    # what a retried submit finds.
+                    reference=reference if index == 0 else f"{reference}-{index}",
                     method=tender.method,
                     amount=tender.amount,
                     received_at=received_at,
                     recorded_by=recorded_by,
+                    gift_voucher=voucher,
                 )
             _mark_paid(sale, received_at)
             CounterReceipt.objects.create(

@@ -214,6 +214,9 @@ def test_card_voucher_and_cash_add_up_to_the_total(as_cashier, park, products, m
     assert sale.counter_receipt.change_due == Decimal("10.00")
     gift.refresh_from_db()
     assert gift.balance == Decimal("30.00")
+    assert [p.sale for p in gift.payments.all()] == [sale]
+    page = as_cashier.get(reverse("backoffice:sale", args=[sale.public_id]))
+    assert gift.code in page.content.decode()
 
 
 def test_payments_that_do_not_cover_the_total_are_refused(

@@ -128,3 +128,25 @@ def test_a_card_sale_receipt_shows_the_card_payment(as_cashier, products):
     assert "Carte bancaire" in text and "3,50 €" in text
     assert "Monnaie rendue" not in text
     assert sale.total_incl == Decimal("3.50")
+
+
+def test_a_voucher_payment_names_the_voucher_on_the_receipt(
+    as_cashier, park, products, member
+):
+    bought = factories.paid_online_sale(
+        park, member, factories.basket(products, ("voucher", 1))
+    )
+    gift = bought.lines.get().gift_vouchers.get()
+    as_cashier.post(
+        COUNTER,
+        {
+            "reference": "e" * 32,
+            "method": "gift_voucher",
+            "voucher_code": gift.code,
+            f"qty_{products['ticket'].pk}": "1",
+            "action": "pay",
+        },
+    )
+    sale = Sale.objects.get(channel="counter")
+    text = _text(_print(as_cashier, sale).content)
+    assert "Bon cadeau" in text and f"Bon {gift.code}" in text

@@ -131,3 +131,5 @@ def test_a_retried_voucher_only_payment_spends_the_voucher_once(
     gift.refresh_from_db()
     assert gift.balance == D("120.00")
     assert Sale.objects.filter(channel="counter").count() == 1
+    (payment,) = gift.payments.all()
+    assert (payment.amount, payment.reference) == (D("30.00"), "d" * 32)
