@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Booking, GiftVoucher, Payment, Sale, SaleLine, Ticket
+from .models import (
+    Booking,
+    CounterReceipt,
+    GiftVoucher,
+    Payment,
+    Sale,
+    SaleLine,
+    Ticket,
+)
 
 
 class SaleLineInline(admin.TabularInline):
@@ -11,6 +19,7 @@ class SaleLineInline(admin.TabularInline):
 class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
+    raw_id_fields = ["gift_voucher"]
 
 
 @admin.register(Sale)
@@ -33,3 +42,4 @@ class SaleAdmin(admin.ModelAdmin):
 admin.site.register(Ticket)
 admin.site.register(Booking)
 admin.site.register(GiftVoucher)
+admin.site.register(CounterReceipt)
