@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
@@ -379,3 +380,21 @@ def test_a_member_back_to_french_is_remembered_in_french(organization, member):
     )
     member.refresh_from_db()
     assert member.language == "fr"
+
+
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_the_task_worker_sends_the_mail_not_the_request(
+    organization, products, member, as_member
+):
+    add_to_cart(as_member, organization, products["ticket"])
+    pay_on_simulator(as_member, organization)
+    assert mail.outbox == []  # the payment only queued it
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    (message,) = mail.outbox
+    assert message.to == [member.email]
+    assert f"{Invoice.objects.get().number}.pdf" in _attachments(message)
