@@ -398,3 +398,21 @@ def test_the_task_worker_sends_the_mail_not_the_request(
     (message,) = mail.outbox
     assert message.to == [member.email]
     assert f"{Invoice.objects.get().number}.pdf" in _attachments(message)
+
+
+def test_names_are_not_html_escaped_in_the_subject_and_text(
+    park, products, member, as_member, organization, django_capture_on_commit_callbacks
+):
+    park.name = "Jump & Fun"
+    park.save()
+    _buy(
+        as_member,
+        organization,
+        products,
+        django_capture_on_commit_callbacks,
+        "ticket",
+    )
+    (message,) = mail.outbox
+    assert message.subject.endswith("— Jump & Fun")
+    assert "L'équipe Jump & Fun" in message.body
+    assert "Jump &amp; Fun" in _html(message)
