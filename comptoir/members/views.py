@@ -96,9 +96,10 @@ class MemberMixin(ShopMixin):
 class EligibleMemberMixin(MemberMixin):
     """ "Vos factures": only for members eligible for online invoices.
 
-    A logged-out visitor (a link in a mail) is sent to the login page and
-    back here; everyone else gets a 404, whatever they ask for: another
-    organization's member, a member without an eligible group.
+    Anyone who is not a member here (logged out, staff, another
+    organization's member: a link in a mail) is sent to the login page and
+    back here; a member without an eligible group gets a 404, whatever it
+    asks for.
     """
 
     def dispatch(self, request, *args, **kwargs):
