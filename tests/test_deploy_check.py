@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Everything a production deployment must set; each test removes or spoils one.
@@ -24,6 +26,7 @@ PRODUCTION_ENV = {
     "COMPTOIR_INTEGRITY_KEY": "i" * 12 + "-production-like-integrity-key-0123456",
     "EMAIL_HOST": "smtp.comptoir.example",
     "COMPTOIR_TRUSTED_PROXY_HEADER": "X-Forwarded-For",
+    "SITE_URL": "https://comptoir.example",
 }
 
 
@@ -66,3 +69,14 @@ def test_check_deploy_fails_with_a_short_encryption_key():
     result = run_check_deploy(COMPTOIR_ENCRYPTION_KEYS="short")
     assert result.returncode != 0
     assert "comptoir.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", [None, "http://127.0.0.1:8000", "https://localhost", "http://a.example"]
+)
+def test_check_deploy_fails_when_mail_links_would_not_reach_the_public_site(
+    site_url,
+):
+    result = run_check_deploy(SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "comptoir.E040" in result.stdout + result.stderr

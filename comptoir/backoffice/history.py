@@ -78,6 +78,18 @@ def describe(action: str, data: dict) -> str:
         }
     if action.startswith("einvoicing."):
         return describe_einvoicing(action, data)
+    if action == "sales.receipt.printed":
+        count = data.get("print_count", 1)
+        if count > 1:
+            return _("Ticket de caisse réimprimé (duplicata no %(count)s)") % {
+                "count": count
+            }
+        return _("Ticket de caisse imprimé")
+    if action == "invoicing.document.resent":
+        return _("%(number)s renvoyé par email à %(email)s") % {
+            "number": data.get("number", ""),
+            "email": data.get("to", ""),
+        }
     return action
 
 

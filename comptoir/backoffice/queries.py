@@ -16,6 +16,7 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, Whe
 
 from comptoir.alerts.selectors import alerts_of
 from comptoir.catalog.models import Product
+from comptoir.catalog.selectors import offers_for
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.customers.selectors import (
     clients_of,
@@ -119,6 +120,20 @@ def counter_products(park: Park) -> QuerySet[Product]:
         active=True,
         sold_at_counter=True,
     ).order_by("kind", "name")
+
+
+def counter_prices(
+    *, organization_id: int, client: Client | None, products
+) -> dict[int, Decimal]:
+    """What this client pays for each product at the counter: the shop's
+    rule (`offers_for`: its groups' prices), else the public price."""
+    if client is None:
+        return {}
+    offers = {
+        offer.product.pk: offer.price_incl
+        for offer in offers_for(organization_id=organization_id, client=client)
+    }
+    return {p.pk: offers.get(p.pk, p.price_incl) for p in products}
 
 
 def filter_sales(organization_id: int, data: dict) -> QuerySet[Sale]:

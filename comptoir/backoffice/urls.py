@@ -14,6 +14,7 @@ from .views import (
     invoices,
     parks,
     payments,
+    receipts,
     sales,
 )
 
@@ -161,5 +162,15 @@ urlpatterns = [
         "comptabilite/exports/<uuid:public_id>/",
         accounting.JournalExportDownloadView.as_view(),
         name="accounting_export_download",
+    ),
+    path(
+        "ventes/<uuid:public_id>/ticket/",
+        receipts.SaleReceiptView.as_view(),
+        name="sale_receipt",
+    ),
+    path(
+        "factures/<uuid:public_id>/renvoyer/",
+        receipts.DocumentResendView.as_view(),
+        name="document_resend",
     ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import checks
 
@@ -19,6 +21,24 @@ def check_encryption_key(app_configs=None, **kwargs) -> list[checks.CheckMessage
                 hint="Set COMPTOIR_ENCRYPTION_KEYS to a random value of at least "
                 "32 characters (newest key first, comma-separated).",
                 id="comptoir.E001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Links in mails are built from SITE_URL: it must be the public site."""
+    parts = urlsplit(getattr(settings, "SITE_URL", "") or "")
+    local = {"", "localhost", "127.0.0.1", "::1", "0.0.0.0"}
+    if parts.scheme != "https" or (parts.hostname or "") in local:
+        return [
+            checks.Error(
+                "SITE_URL is not the public https address of the site: links in "
+                f"customer mails would point to {settings.SITE_URL!r}.",
+                hint="Set SITE_URL to the address customers use, e.g. "
+                "https://comptoir.example.",
+                id="comptoir.E040",
             )
         ]
     return []

@@ -93,6 +93,10 @@ class Client(models.Model):
     )
     vat_number = models.CharField(_("numéro de TVA"), max_length=20, blank=True)
     siret = models.CharField(_("Siret / Immat."), max_length=60, blank=True)
+    # The language its mails are written in; "" until the member first logs in.
+    language = models.CharField(
+        _("langue"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -254,3 +255,14 @@ def update_buyer_details(
             data={"fields": sorted(changed)},
         )
     return changed
+
+
+def remember_language(*, client: Client, language: str) -> None:
+    """Keep the language the member uses: its mails are written in it."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or "").split("-")[0]
+    # Unknown means the site's language: nothing to write for it.
+    current = client.language or settings.LANGUAGE_CODE
+    if language in codes and current != language:
+        Client.objects.filter(pk=client.pk).update(language=language)
+        client.language = language

@@ -25,6 +25,14 @@ def invoices_issued_task(invoice_ids: list[int], notify: bool) -> None:
         send_invoice_available(invoice_ids=invoice_ids)
 
 
+@task()
+def resend_documents_task(invoice_ids: list[int]) -> None:
+    """Mail documents again, as asked from the back office."""
+    from .services.mail import send_invoice_available
+
+    send_invoice_available(invoice_ids=invoice_ids, resent=True)
+
+
 def enqueue_with_documents(task_, **kwargs) -> None:
     """Queue work about documents being issued in the current transaction.
 

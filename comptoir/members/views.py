@@ -19,6 +19,7 @@ from django.utils.http import (
     url_has_allowed_host_and_scheme,
     urlencode,
 )
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -33,7 +34,7 @@ from comptoir.customers.selectors import (
     missing_invoice_fields,
     required_invoice_fields,
 )
-from comptoir.customers.services import save_client_record
+from comptoir.customers.services import remember_language, save_client_record
 from comptoir.invoicing.exceptions import AlreadyInvoiced, NotInvoiceable
 from comptoir.invoicing.selectors import (
     invoice_request_states,
@@ -111,12 +112,16 @@ class MemberMixin(ShopMixin):
 class EligibleMemberMixin(MemberMixin):
     """ "Vos factures": only for members eligible for online invoices.
 
-    Everyone else gets a 404, whatever they ask for: a logged-out visitor,
-    another organization's member, a member without an eligible group.
+    Anyone who is not a member here (logged out, staff, another
+    organization's member: a link in a mail) is sent to the login page and
+    back here; a member without an eligible group gets a 404, whatever it
+    asks for.
     """
 
     def dispatch(self, request, *args, **kwargs):
-        if self.client is None or not self.is_eligible:
+        if self.client is None:
+            return self.redirect_to_login()
+        if not self.is_eligible:
             return self.not_found()
         return super().dispatch(request, *args, **kwargs)
 
@@ -152,6 +157,9 @@ class LoginView(ShopMixin, FormView):
 
     def form_valid(self, form):
         auth_login(self.request, form.user)
+        client = getattr(form.user, "client", None)
+        if client is not None:
+            remember_language(client=client, language=get_language())
         return redirect(self.get_success_url())
 
     def form_invalid(self, form):

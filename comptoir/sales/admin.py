@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Booking, GiftVoucher, Payment, Sale, SaleLine, Ticket
+from .models import (
+    Booking,
+    CounterReceipt,
+    GiftVoucher,
+    Payment,
+    Sale,
+    SaleLine,
+    Ticket,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -47,3 +55,4 @@ class SaleAdmin(admin.ModelAdmin):
 admin.site.register(Ticket)
 admin.site.register(Booking)
 admin.site.register(GiftVoucher)
+admin.site.register(CounterReceipt)

@@ -165,6 +165,15 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
     )
+    # The gift voucher spent, for a payment by voucher at the counter.
+    gift_voucher = models.ForeignKey(
+        "GiftVoucher",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("bon cadeau"),
+    )
 
     class Meta:
         ordering = ["received_at", "pk"]
@@ -272,3 +281,32 @@ class GiftVoucher(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CounterReceipt(models.Model):
+    """The till receipt of a counter sale and how often it was printed.
+
+    The first print is the original; every later one is marked "DUPLICATA",
+    so a receipt cannot be handed out twice as if it were new.
+    """
+
+    sale = models.OneToOneField(
+        Sale, on_delete=models.PROTECT, related_name="counter_receipt"
+    )
+    cash_received = models.DecimalField(
+        _("espèces reçues"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    change_due = models.DecimalField(
+        _("monnaie rendue"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    print_count = models.PositiveIntegerField(_("impressions"), default=0)
+    last_printed_at = models.DateTimeField(
+        _("dernière impression"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("ticket de caisse")
+        verbose_name_plural = _("tickets de caisse")
+
+    def __str__(self) -> str:
+        return str(self.sale)

@@ -21,9 +21,11 @@ from comptoir.customers.models import Client
 from comptoir.organizations.models import Park
 
 from .entitlements import void_refunded_units
+from .exceptions import SaleError
 from .models import (
     Booking,
     Channel,
+    CounterReceipt,
     GiftVoucher,
     Payment,
     PaymentMethod,
@@ -33,14 +35,11 @@ from .models import (
     Ticket,
 )
 from .places import PlaceRequest, SlotUnavailable, claim_places
+from .slots import slot_problem
+from .vouchers import redeem_voucher
 
 logger = logging.getLogger(__name__)
 
-
-class SaleError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class PaymentMismatch(SaleError):
@@ -199,8 +198,6 @@ def record_payment(
     transaction, inside a savepoint: if that fails, the payment still
     commits, with an alert.
     """
-    from comptoir.invoicing.services import invoice_paid_online_sale
-
     with transaction.atomic():
         sale = (
             Sale.objects.select_for_update(of=("self",))
@@ -256,13 +253,28 @@ def record_payment(
                 provider=provider, reference=reference
             )
             return PaymentOutcome(existing.sale, existing, False, [])
-        _assign_number(sale, received_at)
-        sale.status = SaleStatus.PAID
-        sale.paid_at = received_at
-        sale.save(update_fields=["number", "sale_date", "status", "paid_at"])
-        _create_entitlements(sale)
-        invoices = invoice_paid_online_sale(sale)
+        invoices = _mark_paid(sale, received_at)
     return PaymentOutcome(sale, payment, True, invoices)
+
+
+def _mark_paid(sale: Sale, received_at: dt.datetime) -> list:
+    """Number a locked basket, mark it paid, create what it paid for, and
+    apply the invoice rule; tell the customer once committed."""
+    from comptoir.invoicing.services import invoice_paid_online_sale
+
+    _assign_number(sale, received_at)
+    sale.status = SaleStatus.PAID
+    sale.paid_at = received_at
+    sale.save(update_fields=["number", "sale_date", "status", "paid_at"])
+    _create_entitlements(sale)
+    invoices = invoice_paid_online_sale(sale)
+    if sale.channel == Channel.ONLINE and sale.client_id:
+        from comptoir.invoicing.tasks import enqueue_with_documents
+
+        from .tasks import confirm_order_task
+
+        enqueue_with_documents(confirm_order_task, sale_id=sale.pk)
+    return invoices
 
 
 def abandon_sale(*, sale: Sale) -> bool:
@@ -279,21 +291,111 @@ def counter_reference(*, organization_id: int, reference: str) -> str:
     return f"{organization_id}:{reference}"[:100]
 
 
+@dataclass(frozen=True)
+class Tender:
+    """Part of a counter sale paid by card, cheque or gift voucher."""
+
+    method: str
+    amount: Decimal
+    voucher_code: str = ""
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How a counter sale is paid: the payments to record and the change."""
+
+    payments: list[Tender]
+    cash_received: Decimal | None
+    change_due: Decimal
+
+
+def _euros(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",") + "\u00a0€"
+
+
+def settle_counter_payment(
+    *, total: Decimal, tenders: Sequence[Tender], cash_received: Decimal | None
+) -> Settlement:
+    """Check that card, cheque, vouchers and cash add up to the total.
+
+    Cash pays what the other means leave; more cash than that is change to
+    give back. Refused with a French message when the sum is off.
+    """
+    known = {m.value for m in PaymentMethod} - {PaymentMethod.ONLINE_CARD}
+    payments: list[Tender] = []
+    for tender in tenders:
+        if tender.method not in known or tender.method == PaymentMethod.CASH:
+            raise SaleError("Moyen de paiement inconnu.")
+        if tender.amount <= 0:
+            raise SaleError("Chaque montant payé doit être positif.")
+        if tender.method == PaymentMethod.GIFT_VOUCHER and not tender.voucher_code:
+            raise SaleError("Saisissez le code du bon cadeau.")
+        payments.append(tender)
+    if cash_received is not None and cash_received < 0:
+        raise SaleError("Le montant reçu en espèces ne peut pas être négatif.")
+    others = sum((t.amount for t in payments), Decimal("0.00"))
+    if others > total:
+        raise SaleError(
+            f"Les paiements par carte, chèque et bon cadeau ({_euros(others)}) "
+            f"dépassent le total de la vente ({_euros(total)})."
+        )
+    cash_due = total - others
+    if cash_due > 0:
+        if not cash_received:
+            raise SaleError(
+                f"Les paiements ({_euros(others)}) ne couvrent pas le total "
+                f"({_euros(total)}) : il manque {_euros(cash_due)}."
+            )
+        if cash_received < cash_due:
+            raise SaleError(
+                f"Espèces reçues insuffisantes : {_euros(cash_received)} reçus "
+                f"pour {_euros(cash_due)} à payer en espèces."
+            )
+        payments.append(Tender(PaymentMethod.CASH, cash_due))
+    elif cash_received:
+        raise SaleError(
+            "Le total est déjà couvert par les autres moyens de paiement : "
+            "aucune espèce à encaisser."
+        )
+    if not payments:
+        # A basket of free items: one payment of nothing, for the record.
+        payments.append(Tender(PaymentMethod.CASH, Decimal("0.00")))
+    change = (cash_received - cash_due) if cash_due > 0 and cash_received else None
+    return Settlement(
+        payments=payments,
+        cash_received=cash_received if cash_due > 0 else None,
+        change_due=change or Decimal("0.00"),
+    )
+
+
+def _spend_voucher(
+    *, organization_id: int, code: str, amount: Decimal, day
+) -> GiftVoucher:
+    """Take `amount` off a gift voucher's balance, under a row lock, by the
+    one voucher rule (`sales.vouchers`): refunded, spent or expired refused."""
+    return redeem_voucher(
+        organization_id=organization_id, code=code, amount=amount, on=day
+    )
+
+
 def record_counter_sale(
     *,
     park: Park,
     client: Client | None,
     items: Sequence[Item],
-    method: str,
     cashier,
+    method: str | None = None,
+    tenders: Sequence[Tender] = (),
+    cash_received: Decimal | None = None,
     reference: str | None = None,
 ) -> Sale:
-    """A sale paid at the counter. `reference` makes a retried submit a no-op.
+    """A sale paid at the counter, by one `method` for the whole amount or
+    by `tenders` plus cash. `reference` makes a retried submit a no-op.
 
     The reference is the organization's own: another organization's till
     sending the same one records its own sale, and never sees this one.
     """
-    if method not in {m.value for m in PaymentMethod}:
+    if method is not None and method not in {m.value for m in PaymentMethod}:
         raise SaleError("Moyen de paiement inconnu.")
     reference = counter_reference(
         organization_id=park.organization_id, reference=reference or uuid.uuid4().hex
@@ -305,33 +407,95 @@ def record_counter_sale(
     ).first()
     if existing is not None:
         return existing.sale
-    with transaction.atomic():
-        sale = create_sale(
-            park=park,
-            client=client,
-            channel=Channel.COUNTER,
-            items=items,
-            created_by=cashier,
-        )
-        outcome = record_payment(
-            sale=sale,
-            provider="counter",
-            reference=reference,
-            amount=sale.total_incl,
-            method=method,
-            recorded_by=cashier,
-        )
-        if not outcome.created:
-            # A double submit raced past the check above: drop this basket.
-            transaction.set_rollback(True)
-            return outcome.sale
-        audit.record(
-            outcome.sale,
-            "sales.counter_sale.recorded",
-            actor=cashier,
-            data={"number": outcome.sale.number, "total": str(sale.total_incl)},
-        )
-    return outcome.sale
+    for item in items:
+        if item.product.kind != ProductKind.BOOKING:
+            continue
+        if item.booking_start is None:
+            raise SaleError(
+                f"Choisissez une date et un créneau pour « {item.product.name} »."
+            )
+        problem = slot_problem(item.product, item.booking_start, park.time_zone)
+        if problem:
+            raise SaleError(f"« {item.product.name} » : {problem}")
+    try:
+        with transaction.atomic():
+            sale = create_sale(
+                park=park,
+                client=client,
+                channel=Channel.COUNTER,
+                items=items,
+                created_by=cashier,
+            )
+            sale = (
+                Sale.objects.select_for_update(of=("self",))
+                .select_related("park", "client", "organization")
+                .get(pk=sale.pk)
+            )
+            if method == PaymentMethod.CASH and not tenders:
+                if cash_received is None:
+                    cash_received = sale.total_incl
+            elif method is not None and not tenders:
+                tenders = [Tender(method, sale.total_incl)]
+            settlement = settle_counter_payment(
+                total=sale.total_incl, tenders=tenders, cash_received=cash_received
+            )
+            received_at = timezone.now()
+            day = business_date(received_at, park.time_zone)
+            recorded_by = cashier if getattr(cashier, "pk", None) else None
+            spent = []
+            for index, tender in enumerate(settlement.payments):
+                voucher = None
+                if tender.method == PaymentMethod.GIFT_VOUCHER:
+                    voucher = _spend_voucher(
+                        organization_id=park.organization_id,
+                        code=tender.voucher_code,
+                        amount=tender.amount,
+                        day=day,
+                    )
+                    spent.append({"code": voucher.code, "amount": str(tender.amount)})
+                Payment.objects.create(
+                    sale=sale,
+                    provider="counter",
+                    # The first payment carries the form's reference: it is
+                    # what a retried submit finds.
+                    reference=reference if index == 0 else f"{reference}-{index}",
+                    method=tender.method,
+                    amount=tender.amount,
+                    received_at=received_at,
+                    recorded_by=recorded_by,
+                    gift_voucher=voucher,
+                )
+            _mark_paid(sale, received_at)
+            CounterReceipt.objects.create(
+                sale=sale,
+                cash_received=settlement.cash_received,
+                change_due=settlement.change_due,
+            )
+            audit.record(
+                sale,
+                "sales.counter_sale.recorded",
+                actor=cashier,
+                data={
+                    "number": sale.number,
+                    "total": str(sale.total_incl),
+                    "payments": [
+                        {"method": t.method, "amount": str(t.amount)}
+                        for t in settlement.payments
+                    ],
+                    "vouchers": spent,
+                    "change": str(settlement.change_due),
+                },
+            )
+    except IntegrityError:
+        # A double submit raced past the check above and lost: its basket
+        # was rolled back; the winner's sale is the one.
+        existing = Payment.objects.filter(
+            provider="counter", reference=reference
+        ).first()
+        if existing is None:
+            raise
+        return existing.sale
+    return sale
 
 
 def refund_sale(

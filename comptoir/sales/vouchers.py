@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from comptoir.core import audit
 from comptoir.core.clock import format_date
 
+from .exceptions import SaleError
 from .models import GiftVoucher, SaleStatus
-from .services import SaleError
 
 
 class VoucherRefused(SaleError):

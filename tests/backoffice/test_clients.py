@@ -1,6 +1,7 @@
 """Client records: search, filters, the record form and its checks."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -216,7 +217,7 @@ def test_inviting_a_client_to_the_member_space(as_cashier, cashier, park):
     client.refresh_from_db()
     assert client.user is not None
     link = f"/{client.organization.slug}/espace-membre/bienvenue/"
-    assert link in mail.outbox[0].body
+    assert settings.SITE_URL.rstrip("/") + link in mail.outbox[0].body
     assert history(client).get(action="customers.client.invited").actor == cashier
     assert "Invitation à l&#x27;espace membre envoyée" in response.content.decode()
 

@@ -97,7 +97,7 @@ def test_a_forged_reference_is_refused(as_cashier, park, products):
 def test_the_client_is_found_by_searching(as_cashier, park, member):
     content = as_cashier.get(COUNTER, {"q": "baycorp"}).content.decode()
     assert member.display_name in content
-    assert f"client={member.pk}" in content
+    assert f'name="choose" value="{member.pk}"' in content
 
 
 def test_the_invoice_is_issued_right_away_for_a_complete_record(

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from comptoir.core.clock import business_date
-from comptoir.sales.models import Payment, PaymentMethod
+from comptoir.sales.models import GiftVoucher, Payment, PaymentMethod
 from comptoir.sales.selectors import takings_of
-from comptoir.sales.services import record_counter_sale, refund_sale
+from comptoir.sales.services import Tender, record_counter_sale, refund_sale
 from tests import factories
 from tests.backoffice.conftest import signed_in
 
@@ -50,9 +50,24 @@ def test_refunds_given_today_are_deducted(organization, park, products, cashier)
     )
 
 
-def test_gift_voucher_payments_bring_no_money_in(organization, park, products, cashier):
+def test_gift_voucher_payments_bring_no_money_in(
+    organization, park, products, cashier, member
+):
+    bought = factories.paid_online_sale(
+        park, member, factories.basket(products, ("voucher", 1))
+    )
+    Payment.objects.filter(sale=bought).update(
+        received_at=timezone.now() - dt.timedelta(days=3)
+    )
+    voucher = GiftVoucher.objects.get(sale_line__sale=bought)
     counter_sale(park, products, cashier, ticket=1)
-    counter_sale(park, products, cashier, method=PaymentMethod.GIFT_VOUCHER, ticket=1)
+    record_counter_sale(
+        park=park,
+        client=None,
+        items=factories.basket(products, ("ticket", 1)),
+        cashier=cashier,
+        tenders=[Tender(PaymentMethod.GIFT_VOUCHER, Decimal("30.00"), voucher.code)],
+    )
     today = business_date(timezone.now(), PARIS)
     assert takings_of(organization.pk, today, PARIS).net == Decimal("30.00")
 

@@ -15,7 +15,7 @@ from comptoir.sales.places import HOLD, day_availability, remaining_places
 from comptoir.sales.services import (
     Item,
     PaymentMismatch,
-    SlotFull,
+    SaleError,
     create_sale,
     record_counter_sale,
 )
@@ -136,7 +136,7 @@ def test_a_counter_sale_cannot_book_a_closed_or_missing_slot(
     start = _start()
     while start.weekday() == 0:
         start += dt.timedelta(days=1)
-    with pytest.raises(SlotFull, match="n'a pas de créneau"):
+    with pytest.raises(SaleError, match="pas proposé ce jour-là"):
         record_counter_sale(
             park=park,
             client=member,
@@ -144,7 +144,7 @@ def test_a_counter_sale_cannot_book_a_closed_or_missing_slot(
             method="cash",
             cashier=cashier,
         )
-    with pytest.raises(SlotFull, match="Choisissez un créneau"):
+    with pytest.raises(SaleError, match="Choisissez une date et un créneau"):
         record_counter_sale(
             park=park,
             client=member,

@@ -66,13 +66,12 @@ def test_nobody_else_gets_it(
 ):
     _, _, _, outsider = other_organization
     stranger = factories.client(park, groups=[group], with_account=True)
-    for http in (
-        HttpClient(),
-        signed_in(stranger.user),
-        signed_in(outsider.user),
-        signed_in(manager),
-    ):
-        assert http.get(_url(organization, invoice)).status_code == 404
+    assert signed_in(stranger.user).get(_url(organization, invoice)).status_code == 404
+    # Anyone not a member here is asked to log in first, and gets no PDF.
+    for http in (HttpClient(), signed_in(outsider.user), signed_in(manager)):
+        response = http.get(_url(organization, invoice))
+        assert response.status_code == 302
+        assert response["Location"].startswith(members(organization, "login"))
 
 
 def test_the_same_id_under_another_organizations_address_is_a_404(
@@ -80,7 +79,10 @@ def test_the_same_id_under_another_organizations_address_is_a_404(
 ):
     other, *_ = other_organization
     url = members(other, "invoice_download", public_id=invoice.public_id)
-    assert as_member.get(url).status_code == 404
+    response = as_member.get(url)
+    # Not a member there: asked to log in there, and never served the PDF.
+    assert response.status_code == 302
+    assert response["Location"].startswith(members(other, "login"))
 
 
 def test_unknown_or_malformed_ids_are_404(organization, invoice, as_member):

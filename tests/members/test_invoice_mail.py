@@ -1,4 +1,5 @@
-"""When an invoice is issued to a member, a French mail points to « Vos factures »."""
+"""Paying online mails one order confirmation carrying the invoice; a member
+whose groups have online invoices off is never mailed an invoice."""
 
 import pytest
 from django.conf import settings
@@ -17,7 +18,7 @@ from tests.shop.fixtures import (
 pytestmark = pytest.mark.django_db
 
 
-def test_paying_online_mails_the_invoice_link(
+def test_paying_online_mails_the_confirmation_with_the_invoice_link(
     organization, products, member, as_member, django_capture_on_commit_callbacks
 ):
     add_to_cart(as_member, organization, products["ticket"])
@@ -25,13 +26,15 @@ def test_paying_online_mails_the_invoice_link(
     with django_capture_on_commit_callbacks(execute=True):
         pay_on_simulator(as_member, organization)
     invoice = Invoice.objects.get()
-    (message,) = mail.outbox
+    (message,) = mail.outbox  # one mail, not a confirmation and an invoice mail
     assert message.to == [member.email]
-    assert message.subject.startswith(f"Votre facture {invoice.number} est disponible")
+    assert message.subject.startswith(f"Votre commande {invoice.sale_number}")
     assert f"Bonjour {member.first_name}," in message.body
-    assert "rubrique « Vos factures »" in message.body
-    link = settings.SITE_URL.rstrip("/") + members(organization, "invoices")
+    link = settings.SITE_URL.rstrip("/") + members(
+        organization, "invoice_download", public_id=invoice.public_id
+    )
     assert link in message.body
+    assert f"{invoice.number}.pdf" in [name for name, *_ in message.attachments]
     # The link opens the list with that invoice in it.
     page = text(as_member.get(members(organization, "invoices")))
     assert invoice.number in page
@@ -39,7 +42,7 @@ def test_paying_online_mails_the_invoice_link(
     assert invoice.rendered_at is not None  # the render task ran as well
 
 
-def test_no_mail_when_no_invoice_is_issued(
+def test_no_invoice_is_mailed_when_online_invoices_are_off(
     organization, park, products, django_capture_on_commit_callbacks
 ):
     group = factories.group(organization, online_invoices=False)
@@ -48,5 +51,11 @@ def test_no_mail_when_no_invoice_is_issued(
     add_to_cart(http, organization, products["ticket"])
     with django_capture_on_commit_callbacks(execute=True):
         pay_on_simulator(http, organization)
-    assert mail.outbox == []
     assert not Invoice.objects.exists()
+    # The order is confirmed, with its ticket, but no invoice nor link to one.
+    (message,) = mail.outbox
+    assert message.subject.startswith("Votre commande ")
+    names = [name for name, *_ in message.attachments]
+    assert names == [f"billets-{client.sales.get().number}.pdf"]
+    assert "Facture" not in message.body
+    assert "factures" not in message.body

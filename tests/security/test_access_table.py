@@ -163,11 +163,15 @@ ACCESS = {
                                  "PUT": LOGIN_FORM},
     "members:logout":           {"POST": every(GO)},
     # "Vos factures" does not even say it exists to who may not see it.
-    "members:invoices":         {"GET": (NF, OK, OK, NF, NF, NF, NF)},
+    # A document link from a mail, opened by anyone not a member here, goes
+    # to the login and back; a member who may not see it gets 404.
+    "members:invoices":         {"GET": MEMBER_PAGE},
     "members:invoice_download": {"GET": Ids(
         "invoice",
-        own=   (NF, OK, NF, NF, NF, NF, NF),
-        other=every(NF), random=every(NF), cross=every(NF),
+        own=   (LOGIN, OK, NF, LOGIN, LOGIN, LOGIN, LOGIN),
+        other= (LOGIN, NF, NF, LOGIN, LOGIN, LOGIN, LOGIN),
+        random=(LOGIN, NF, NF, LOGIN, LOGIN, LOGIN, LOGIN),
+        cross= (LOGIN, LOGIN, LOGIN, NF, LOGIN, LOGIN, LOGIN),
     )},
     "members:request_invoice": {"POST": Ids(
         "sale",
@@ -215,6 +219,9 @@ ACCESS = {
     "backoffice:alerts":        {"GET": STAFF_PAGE},
     "backoffice:alert_close":   {"POST": manager_object("alert", GO)},
     "backoffice:document_pdf":  {"GET": staff_object("invoice")},
+    # The world's sale is an online one: no till receipt, back to the sale.
+    "backoffice:sale_receipt":  {"POST": staff_object("sale", GO)},
+    "backoffice:document_resend": {"POST": staff_object("invoice", GO)},
     "backoffice:groups":        {"GET": MANAGER_PAGE},
     "backoffice:group_create":  {"GET": MANAGER_PAGE, "POST": MANAGER_PAGE},
     "backoffice:group":         {"GET": manager_object("group"),

@@ -36,7 +36,7 @@ def pages(world):
             200,
         ),
         (
-            "anon",
+            "a1",
             reverse(
                 "members:invoice_download",
                 kwargs={"org_slug": slug, "public_id": uuid.uuid4()},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -184,7 +185,8 @@ class ClientInviteView(StaffRequiredMixin, View):
                 invite_member(
                     client=client,
                     actor=request.user,
-                    base_url=request.build_absolute_uri("/"),
+                    # The site customers know, not the host staff came by.
+                    base_url=settings.SITE_URL,
                 )
             except LoginTaken as exc:
                 messages.error(request, str(exc))

@@ -21,7 +21,12 @@ from comptoir.sales.services import SaleError, record_counter_sale
 
 from ..forms import ClientSearchForm, CounterSaleForm
 from ..mixins import StaffRequiredMixin
-from ..queries import counter_products, search_clients
+from ..queries import counter_prices, counter_products, search_clients
+from ..templatetags.backoffice import money
+
+# Buttons of the counter form that only re-draw it: nothing is checked or
+# recorded, and every quantity typed so far is kept.
+REDRAW_ACTIONS = {"search", "choose", "clear_client"}
 
 
 class CounterView(StaffRequiredMixin, TemplateView):
@@ -38,23 +43,40 @@ class CounterView(StaffRequiredMixin, TemplateView):
         return parks.first()
 
     def get_client(self):
-        chosen = self.request.GET.get("client")
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        action = posted_action(data)
+        if action == "clear_client":
+            return None
+        chosen = data.get("choose") if action == "choose" else data.get("client")
         if not chosen or not is_id(chosen):
             return None
         return get_object_or_404(clients_of(self.organization.pk), pk=chosen)
 
+    def make_form(self, park, client, *, data=None, initial=None, for_payment=True):
+        products = list(counter_products(park)) if park else []
+        return CounterSaleForm(
+            data,
+            organization=self.organization,
+            products=products,
+            prices=counter_prices(
+                organization_id=self.organization.pk, client=client, products=products
+            ),
+            time_zone=park.time_zone if park else "Europe/Paris",
+            for_payment=for_payment,
+            initial=initial,
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         park = kwargs.get("park") or self.get_park()
-        form = kwargs.get("form")
         client = kwargs["client"] if "client" in kwargs else self.get_client()
+        form = kwargs.get("form")
         if form is None:
-            form = CounterSaleForm(
-                organization=self.organization,
-                products=counter_products(park) if park else [],
-                initial={"client": client.pk if client else None},
+            form = self.make_form(
+                park, client, initial={"client": client.pk if client else None}
             )
-        search = ClientSearchForm(self.request.GET or None)
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        search = ClientSearchForm(data if "q" in data else None)
         text = search.cleaned_data.get("q", "") if search.is_valid() else ""
         context.update(
             park=park,
@@ -65,7 +87,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
             search=search,
             search_text=text,
             matches=search_clients(clients_of(self.organization.pk), text)[:15]
-            if text
+            if text and client is None
             else None,
         )
         return context
@@ -74,27 +96,22 @@ class CounterView(StaffRequiredMixin, TemplateView):
         park = self.get_park()
         if park is None:
             return redirect("backoffice:counter")
-        form = CounterSaleForm(
-            request.POST,
-            organization=self.organization,
-            products=counter_products(park),
+        client = self.get_client()
+        action = posted_action(request.POST)
+        if action in REDRAW_ACTIONS:
+            return self.redraw(park, client)
+        form = self.make_form(
+            park, client, data=request.POST, for_payment=action != "preview"
         )
         if not form.is_valid():
-            client = form.cleaned_data.get("client")
             return self.render_to_response(
                 self.get_context_data(park=park, form=form, client=client)
             )
-        client = form.cleaned_data["client"]
         items = form.items()
-        if request.POST.get("action") == "preview":
-            lines = [(i, i.product.price_incl * i.quantity) for i in items]
+        if action == "preview":
             return self.render_to_response(
                 self.get_context_data(
-                    park=park,
-                    form=form,
-                    client=client,
-                    preview=lines,
-                    preview_total=sum((amount for _i, amount in lines), Decimal(0)),
+                    park=park, form=form, client=client, **preview(form)
                 )
             )
         try:
@@ -102,9 +119,9 @@ class CounterView(StaffRequiredMixin, TemplateView):
                 park=park,
                 client=client,
                 items=items,
-                method=form.cleaned_data["method"],
                 cashier=request.user,
                 reference=form.cleaned_data["reference"],
+                **form.payment(),
             )
         except SaleError as exc:
             form.add_error(None, exc.message)
@@ -115,9 +132,50 @@ class CounterView(StaffRequiredMixin, TemplateView):
             request,
             _("Vente %(number)s enregistrée.") % {"number": sale.number},
         )
+        change = sale_change(sale)
+        if change:
+            messages.info(
+                request, _("Monnaie à rendre : %(amount)s.") % {"amount": money(change)}
+            )
         if form.cleaned_data["issue_invoice"]:
             issue_now(request, sale)
         return redirect("backoffice:sale", public_id=sale.public_id)
+
+    def redraw(self, park, client):
+        """The same basket, another client or search: nothing typed is lost."""
+        carried = {
+            name: value
+            for name, value in self.request.POST.items()
+            if name not in {"client", "csrfmiddlewaretoken", "action", "choose"}
+        }
+        carried["client"] = client.pk if client else None
+        form = self.make_form(park, client, initial=carried)
+        return self.render_to_response(
+            self.get_context_data(park=park, form=form, client=client)
+        )
+
+
+def posted_action(data) -> str:
+    """Which button was pressed; a "Choisir" button carries the client id."""
+    if "choose" in data:
+        return "choose"
+    return data.get("action", "")
+
+
+def preview(form: CounterSaleForm) -> dict:
+    """The basket's lines and total and, when the cash received covers it,
+    the change; payment figures that do not add up are simply not shown."""
+    lines = [(item, item.unit_price_incl * item.quantity) for item in form.items()]
+    return {
+        "preview": lines,
+        "preview_total": form.total(),
+        "preview_change": form.change_due(),
+    }
+
+
+def sale_change(sale) -> Decimal:
+    receipt = getattr(sale, "counter_receipt", None)
+    return receipt.change_due if receipt is not None else Decimal("0.00")
 
 
 def is_id(value: str) -> bool:

@@ -65,7 +65,7 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
         context.update(
             sale=sale,
             lines=sale.lines.all(),
-            payments=sale.payments.select_related("recorded_by"),
+            payments=sale.payments.select_related("recorded_by", "gift_voucher"),
             state=state,
             refund_form=refund_form if refund_form and refund_form.lines else None,
             alerts=open_alerts(self.organization.pk).filter(sale=sale),

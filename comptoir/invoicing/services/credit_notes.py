@@ -14,6 +14,7 @@ from comptoir.sales.models import Sale
 from ..exceptions import NothingToCredit
 from ..models import DocumentKind, Invoice
 from .issue import create_document
+from .mail import notifies
 from .snapshot import DocLine
 
 
@@ -130,6 +131,14 @@ def issue_credit_note(
             is_full_credit=closes,
             reason=reason,
             excl_by_rate=_left_excl_by_rate(invoice) if closes else None,
+            render=False,
+        )
+        from ..tasks import enqueue_with_documents, invoices_issued_task
+
+        enqueue_with_documents(
+            invoices_issued_task,
+            invoice_ids=[note.pk],
+            notify=notifies(invoice.client),
         )
         audit.record(
             note,

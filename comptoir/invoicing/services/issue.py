@@ -387,7 +387,8 @@ def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
         return []
     try:
         with transaction.atomic():
-            return _issue_locked(sale, issued_by=None, notify=bool(sale.client.user_id))
+            # No separate mail: the order confirmation carries the invoice.
+            return _issue_locked(sale, issued_by=None, notify=False)
     except IncompleteClientRecord as exc:
         raise_invoice_alert(sale=sale, missing=exc.missing)
     except AlreadyInvoiced:

@@ -1,25 +1,56 @@
-"""Tell a member its invoice is available in "Vos factures"."""
+"""Mail a client its invoices and credit notes, the stored PDFs attached."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from comptoir.core import audit
+from comptoir.core.mail import (
+    Attachment,
+    absolute_url,
+    format_money,
+    mail_language,
+    send_customer_mail,
+)
+from comptoir.customers.models import Client
+from comptoir.customers.selectors import is_online_invoice_eligible
 
 from ..models import Invoice
 
 
-def invoices_url(organization_slug: str) -> str:
+def _member_path(organization_slug: str, name: str, **kwargs) -> str:
     try:
-        path = reverse("members:invoices", kwargs={"org_slug": organization_slug})
+        return reverse(
+            f"members:{name}", kwargs={"org_slug": organization_slug, **kwargs}
+        )
     except NoReverseMatch:
-        path = f"/{organization_slug}/espace-membre/factures/"
-    return settings.SITE_URL.rstrip("/") + path
+        return f"/{organization_slug}/espace-membre/factures/"
 
 
-def send_invoice_available(*, invoice_ids: list[int]) -> int:
-    """One mail per client, in French, listing the new invoices."""
+def invoices_url(organization_slug: str) -> str:
+    return absolute_url(_member_path(organization_slug, "invoices"))
+
+
+def notifies(client: Client | None) -> bool:
+    """Whether documents issued to this client are mailed to it: only to a
+    member whose group has online invoices on (the product note's rule)."""
+    return bool(
+        client is not None
+        and client.user_id
+        and client.email
+        and is_online_invoice_eligible(client)
+    )
+
+
+def send_invoice_available(*, invoice_ids: list[int], resent: bool = False) -> int:
+    """One mail to the client with the documents' Factur-X PDFs attached.
+
+    `resent`: asked again from the back office, so sent to any client with
+    an email; the member-space links are given only to those who have one.
+    """
+    from .documents import pdf_bytes
+
     invoices = list(
         Invoice.objects.filter(pk__in=invoice_ids)
         .select_related("client", "organization", "park")
@@ -30,17 +61,59 @@ def send_invoice_available(*, invoice_ids: list[int]) -> int:
     client = invoices[0].client
     if client is None or not client.email:
         return 0
+    online = notifies(client)
+    if not online and not resent:
+        return 0
+    language = mail_language(client.language)
+    slug = invoices[0].organization.slug
+    documents = [
+        {
+            "invoice": invoice,
+            "total": format_money(invoice.total_incl, language),
+            "url": absolute_url(
+                _member_path(slug, "invoice_download", public_id=invoice.public_id)
+            )
+            if online
+            else "",
+        }
+        for invoice in invoices
+    ]
     context = {
         "client": client,
         "invoices": invoices,
+        "documents": documents,
         "park": invoices[0].park,
-        "url": invoices_url(invoices[0].organization.slug),
+        "url": invoices_url(slug) if online else "",
+        "resent": resent,
     }
-    subject = render_to_string("invoicing/mail/invoice_available_subject.txt", context)
-    body = render_to_string("invoicing/mail/invoice_available.txt", context)
-    return send_mail(
-        " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [client.email],
+    return send_customer_mail(
+        to=client.email,
+        language=language,
+        reply_to=invoices[0].park.email,
+        template="invoicing/mail/{language}/invoice_available",
+        context=context,
+        attachments=[Attachment(i.filename, pdf_bytes(i)) for i in invoices],
     )
+
+
+class NoRecipient(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def resend_document(*, invoice: Invoice, actor) -> None:
+    """Queue the document's mail again ("Renvoyer la facture")."""
+    from ..tasks import resend_documents_task
+
+    if invoice.client is None or not invoice.client.email:
+        raise NoRecipient(
+            _("Ce client n'a pas d'adresse email : renseignez-la sur sa fiche.")
+        )
+    audit.record(
+        invoice,
+        "invoicing.document.resent",
+        actor=actor,
+        data={"number": invoice.number, "to": invoice.client.email},
+    )
+    resend_documents_task.enqueue(invoice_ids=[invoice.pk])

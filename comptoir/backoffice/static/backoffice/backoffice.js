@@ -48,6 +48,21 @@
       }
       if (empty) { empty.hidden = cents !== 0; }
       if (pay) { pay.textContent = cents ? money.format(cents / 100) : ""; }
+      showChange(cents);
+    }
+    // The change for the cash received, when cash pays the whole basket.
+    var change = document.querySelector("[data-live-change]");
+    function showChange(cents) {
+      if (!change) { return; }
+      var method = form.querySelector("input[name=method]:checked");
+      var cash = form.querySelector("input[name=cash_received]");
+      var received = cash ? Math.round(parseFloat(
+        (cash.value || "").replace(/\s/g, "").replace(",", ".")) * 100) : NaN;
+      var show = method && method.value === "cash" && cents > 0 &&
+        received >= cents;
+      change.hidden = !show;
+      change.textContent = show ? change.getAttribute("data-label") + " : " +
+        money.format((received - cents) / 100) : "";
     }
     form.addEventListener("input", update);
     update();

@@ -1,0 +1,156 @@
+"""PDFs of what a sale paid for: its tickets, bookings and gift vouchers.
+
+One PDF per kind, one A6 page per ticket, booking or voucher, with its
+code as a QR code where the entrance scans one. Attached to the order
+confirmation mail; drawn with ReportLab in the embedded Vera fonts.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import segno
+from django.utils.translation import gettext as _
+from reportlab.lib.colors import HexColor, white
+from reportlab.lib.pagesizes import A6
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+from comptoir.core.clock import format_date, format_datetime
+from comptoir.core.mail import format_money
+from comptoir.invoicing.rendering.fonts import BOLD, REGULAR, register_fonts
+
+from .models import Sale
+
+INK = HexColor("#241543")
+MUTED = HexColor("#5c5470")
+
+
+@dataclass(frozen=True)
+class Page:
+    heading: str
+    title: str
+    rows: list[tuple[str, str]]
+    code: str = ""
+
+
+def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    qr = segno.make(data, error="m", micro=False)
+    rows = list(qr.matrix_iter(border=2))
+    module = size / len(rows)
+    canvas.setFillColor(white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(INK)
+    for r, row in enumerate(rows):
+        for c, dark in enumerate(row):
+            if dark:
+                canvas.rect(
+                    x + c * module, y + size - (r + 1) * module, module, module, 0, 1
+                )
+
+
+def _pdf(pages: list[Page], *, title: str, author: str) -> bytes:
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer, pagesize=A6, initialFontName=REGULAR, initialFontSize=9, invariant=1
+    )
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    width, height = A6
+    left = 8 * mm
+    for page in pages:
+        canvas.setFillColor(INK)
+        canvas.rect(0, height - 16 * mm, width, 16 * mm, stroke=0, fill=1)
+        canvas.setFillColor(white)
+        canvas.setFont(BOLD, 12)
+        canvas.drawString(left, height - 10 * mm, author[:40])
+        canvas.setFont(REGULAR, 8)
+        canvas.drawRightString(width - left, height - 10 * mm, page.heading)
+        canvas.setFillColor(INK)
+        y = height - 26 * mm
+        canvas.setFont(BOLD, 12)
+        for text in simpleSplit(page.title, BOLD, 12, width - 2 * left)[:2]:
+            canvas.drawString(left, y, text)
+            y -= 6 * mm
+        for label, value in page.rows:
+            canvas.setFont(REGULAR, 7)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(left, y, label.upper())
+            canvas.setFont(BOLD, 10)
+            canvas.setFillColor(INK)
+            canvas.drawString(left, y - 4.5 * mm, value)
+            y -= 11 * mm
+        if page.code:
+            size = 34 * mm
+            _draw_qr(canvas, page.code, width - left - size, 8 * mm, size)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def sale_documents(sale: Sale, language: str) -> list[tuple[str, bytes]]:
+    """(file name, PDF) of the sale's tickets, bookings and vouchers."""
+    park = sale.park
+    tz = park.time_zone
+    holder = sale.client.display_name if sale.client else "—"
+    tickets, bookings, vouchers = [], [], []
+    for line in sale.lines.all():
+        for ticket in line.tickets.all():
+            tickets.append(
+                Page(
+                    _("BILLET D'ENTRÉE"),
+                    line.description,
+                    [
+                        (_("Code"), ticket.code),
+                        (_("Valable jusqu'au"), format_date(ticket.valid_until)),
+                        (_("Titulaire"), holder),
+                        (_("Vente no"), sale.number or ""),
+                    ],
+                    ticket.code,
+                )
+            )
+        for booking in line.bookings.all():
+            bookings.append(
+                Page(
+                    _("RÉSERVATION"),
+                    line.description,
+                    [
+                        (_("Début"), format_datetime(booking.starts_at, tz)),
+                        (_("Fin"), format_datetime(booking.ends_at, tz)),
+                        (_("Participants"), str(booking.participants)),
+                        (_("Titulaire"), holder),
+                        (_("Vente no"), sale.number or ""),
+                    ],
+                )
+            )
+        for voucher in line.gift_vouchers.all():
+            vouchers.append(
+                Page(
+                    _("BON CADEAU"),
+                    line.description,
+                    [
+                        (_("Code"), voucher.code),
+                        (_("Montant"), format_money(voucher.amount, language)),
+                        (_("Valable jusqu'au"), format_date(voucher.valid_until)),
+                        (_("Vente no"), sale.number or ""),
+                    ],
+                    voucher.code,
+                )
+            )
+    documents = []
+    for stem, title, pages in (
+        (_("billets"), _("Billets"), tickets),
+        (_("reservations"), _("Réservations"), bookings),
+        (_("bons-cadeaux"), _("Bons cadeaux"), vouchers),
+    ):
+        if pages:
+            documents.append(
+                (
+                    f"{stem}-{sale.number}.pdf",
+                    _pdf(pages, title=f"{title} {sale.number}", author=park.name),
+                )
+            )
+    return documents

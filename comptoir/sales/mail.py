@@ -1,0 +1,98 @@
+"""The order confirmation a customer gets once an online sale is paid."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from comptoir.core.clock import format_datetime
+from comptoir.core.mail import (
+    Attachment,
+    absolute_url,
+    format_money,
+    mail_language,
+    send_customer_mail,
+)
+from comptoir.customers.selectors import is_online_invoice_eligible
+
+from .documents import sale_documents
+from .models import Sale, SaleStatus
+
+
+def member_url(organization_slug: str, name: str, **kwargs) -> str:
+    """An absolute link into the member space (the login page leads back)."""
+    try:
+        path = reverse(
+            f"members:{name}", kwargs={"org_slug": organization_slug, **kwargs}
+        )
+    except NoReverseMatch:
+        path = f"/{organization_slug}/espace-membre/"
+    return absolute_url(path)
+
+
+def send_order_confirmation(*, sale_id: int) -> int:
+    """Mail the order summary with its tickets, bookings and vouchers as
+    PDFs and, for a client with online invoices, its invoices; 1 when sent."""
+    from comptoir.invoicing.services import active_invoices
+    from comptoir.invoicing.services.documents import pdf_bytes
+
+    sale = (
+        Sale.objects.select_related("park", "client", "organization")
+        .prefetch_related(
+            "lines__tickets", "lines__bookings", "lines__gift_vouchers", "payments"
+        )
+        .filter(pk=sale_id, status=SaleStatus.PAID)
+        .first()
+    )
+    if sale is None or sale.client is None or not sale.client.email:
+        return 0
+    client, park, slug = sale.client, sale.park, sale.organization.slug
+    language = mail_language(client.language)
+    with translation.override(language):
+        documents = [
+            Attachment(name, pdf) for name, pdf in sale_documents(sale, language)
+        ]
+    invoices = []
+    if is_online_invoice_eligible(client):
+        for invoice in active_invoices(sale).order_by("sequence"):
+            invoices.append(
+                {
+                    "number": invoice.number,
+                    "total": format_money(invoice.total_incl, language),
+                    "url": member_url(
+                        slug, "invoice_download", public_id=invoice.public_id
+                    ),
+                }
+            )
+            documents.append(Attachment(invoice.filename, pdf_bytes(invoice)))
+    lines = list(sale.lines.all())
+    context = {
+        "client": client,
+        "park": park,
+        "sale": sale,
+        "paid_at": format_datetime(sale.paid_at, park.time_zone),
+        "lines": [
+            {
+                "quantity": line.quantity,
+                "description": line.description,
+                "total": format_money(line.total_incl, language),
+                "start": format_datetime(line.booking_start, park.time_zone),
+            }
+            for line in lines
+        ],
+        "total": format_money(sale.total_incl, language),
+        "invoices": invoices,
+        "space_url": member_url(slug, "home"),
+        "tickets_url": member_url(slug, "tickets"),
+        "bookings_url": member_url(slug, "bookings"),
+        "vouchers_url": member_url(slug, "vouchers"),
+        "attachments": [a.filename for a in documents],
+    }
+    return send_customer_mail(
+        to=client.email,
+        language=language,
+        reply_to=park.email,
+        template="sales/mail/{language}/order_confirmation",
+        context=context,
+        attachments=documents,
+    )
