@@ -76,7 +76,7 @@ def test_concurrent_spending_stops_at_the_balance(park, products, member, cashie
     refusals = [message for _p, r in results for message in r]
     assert paid == 5
     assert len(refusals) == PROCESSES * ATTEMPTS - 5
-    assert all("Solde insuffisant" in message for message in refusals), refusals
+    assert all("insuffisant" in message for message in refusals), refusals
     voucher.refresh_from_db()
     assert voucher.balance == Decimal("0.00")
     spent = Payment.objects.filter(method="gift_voucher", sale__channel="counter")
