@@ -253,6 +253,10 @@ def test_back_office_screens_fit_and_pass_axe(
     group = CustomerGroup.objects.get(name="Groupe CE privilège")
     park = Park.objects.get(public_code="QW-TRY")
     assert Invoice.objects.exists()
+    product = Product.objects.filter(organization=park.organization).first()
+    active = Invoice.objects.filter(
+        park=park, kind="invoice", credit_notes__isnull=True
+    ).first()
     for path, name in [
         ("ventes/", "sales"),
         (f"ventes/{sale.public_id}/", "sale"),
@@ -269,6 +273,15 @@ def test_back_office_screens_fit_and_pass_axe(
         ("factures/manquantes/", "missing-invoices"),
         ("parcs/", "parks"),
         (f"parcs/{park.pk}/", "park"),
+        ("catalogue/", "catalogue"),
+        ("catalogue/nouveau/", "product-new"),
+        (f"catalogue/{product.pk}/", "product"),
+        ("paiement-en-ligne/", "payment-settings"),
+        ("facturation-electronique/", "einvoicing"),
+        ("facturation-electronique/e-reporting/", "ereports"),
+        ("comptabilite/plan/", "account-plan"),
+        ("comptabilite/exports/", "accounting-exports"),
+        (f"factures/{active.public_id}/corriger/", "invoice-correction"),
     ]:
         page.goto(f"{base}/backoffice/{path}")
         screens.check(name, phone_layout=False)
@@ -289,4 +302,4 @@ def test_back_office_screens_fit_and_pass_axe(
     screens.check("forbidden", phone_layout=False)
 
     screens.assert_clean()
-    assert len(screens.checked) == 19
+    assert len(screens.checked) == 28
