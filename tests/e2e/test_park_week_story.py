@@ -2,7 +2,8 @@
 creates a booking product with a group price and slots; a member of the group
 buys it in the private shop and is mailed the invoice; the cashier sells the
 same product at the counter at the group price and prints the receipt; the
-manager refunds that place from the back office and it becomes void.
+manager refunds that place from the back office and it becomes void, and
+leaves the member's « Vos réservations ».
 
 Screenshots (1280 px) of every screen go to test-artifacts/story/.
 """
@@ -138,7 +139,6 @@ def test_a_park_week_from_catalogue_to_shop_counter_and_refund(
         "Votre facture est prête."
     )
     shop.screenshot(path=shots / "2-confirmation.png", full_page=True)
-    context.close()
 
     online = Sale.objects.get(
         client__email=ERIC, status=SaleStatus.PAID, lines__product=product
@@ -187,6 +187,10 @@ def test_a_park_week_from_catalogue_to_shop_counter_and_refund(
     assert counter.client.email == ERIC
     assert counter.total_incl == Decimal("20.00")
     assert remaining_places(product=product, starts_at=start) == 3
+    # Eric's « Vos réservations » now lists both of his bookings of the product.
+    shop.goto(f"{base}/try/espace-membre/reservations/")
+    booked = shop.get_by_test_id("booking").filter(has_text=PRODUCT)
+    expect(booked).to_have_count(2)
 
     with page.expect_popup() as popup:
         page.get_by_role("button", name="Imprimer le ticket").click()
@@ -221,3 +225,10 @@ def test_a_park_week_from_catalogue_to_shop_counter_and_refund(
     assert remaining_places(product=product, starts_at=start) == 4
     # Eric's own booking from the shop is untouched.
     assert Booking.objects.get(sale_line__sale=online).cancelled_at is None
+    # In Eric's « Vos réservations » only the shop booking is left.
+    shop.reload()
+    expect(booked).to_have_count(1)
+    expect(booked).to_contain_text(online.number)
+    expect(booked).to_contain_text("2 participants")
+    shop.screenshot(path=shots / "4-member-bookings.png", full_page=True)
+    context.close()
