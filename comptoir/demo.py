@@ -389,6 +389,8 @@ def _escape_game_with_slots(park, group):
         product=escape, group=group, defaults={"price_incl": Decimal("20.00")}
     )
     return escape
+
+
 # E-invoicing in test mode against the local PA stand-in (docs/einvoicing.md):
 # the B2B invoices above are transmitted, then "Encaissée"; the stand-in
 # refuses NOVACORP's invoice (an alert); last period's B2C sales are e-reported.

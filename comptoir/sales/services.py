@@ -41,13 +41,14 @@ from .vouchers import redeem_voucher
 logger = logging.getLogger(__name__)
 
 
-
 class PaymentMismatch(SaleError):
     pass
 
 
 class SlotFull(SaleError):
     """A booking slot has fewer free places than the basket asks for."""
+
+
 class SaleNotPayable(PaymentMismatch):
     """An abandoned or superseded basket: only the newest one can be paid."""
 
