@@ -32,6 +32,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check comptoir tests bench
 	$(VENV)/bin/ruff format --check comptoir tests bench
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var test-artifacts .pytest_cache
