@@ -14,7 +14,7 @@ def check_local_standin(app_configs=None, **kwargs) -> list[checks.CheckMessage]
                 "The local e-invoicing platform stand-in is enabled.",
                 hint="It fakes an approved platform: invoices sent to it reach "
                 "nobody. Unset COMPTOIR_EINVOICING_LOCAL_STANDIN.",
-                id="comptoir.E101",
+                id="comptoir.einvoicing.E001",
             )
         ]
     return []

@@ -6,7 +6,7 @@ from tests.test_deploy_check import run_check_deploy
 def test_check_deploy_fails_when_the_local_einvoicing_stand_in_is_enabled():
     result = run_check_deploy(COMPTOIR_EINVOICING_LOCAL_STANDIN="1")
     assert result.returncode != 0
-    assert "comptoir.E101" in result.stdout + result.stderr
+    assert "comptoir.einvoicing.E001" in result.stdout + result.stderr
 
 
 def test_check_deploy_is_clean_without_it():
