@@ -23,6 +23,7 @@ from comptoir.alerts.models import Alert, AlertKind
 from comptoir.catalog.models import Product
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.demo import PASSWORD, load_demo
+from comptoir.einvoicing.models import Transmission, TransmissionState
 from comptoir.invoicing.models import Invoice
 from comptoir.organizations.models import Park
 from comptoir.sales.models import PaymentMethod, Sale, SaleStatus
@@ -195,7 +196,19 @@ def test_shop_and_member_space_screens_fit_and_pass_axe(
         page.goto(f"{base}/try/espace-membre/{path}")
         screens.check(name)
 
-    # Eric: a complete record and invoices, gift vouchers among them.
+    # Eric: a complete record and invoices, gift vouchers among them, with
+    # the longest e-invoicing state beside each number.
+    eric = Client.objects.get(email="eric.bay@example.com")
+    for invoice in Invoice.objects.filter(client=eric):
+        Transmission.objects.get_or_create(
+            document=invoice,
+            defaults={
+                "organization": invoice.organization,
+                "tracking_id": str(invoice.public_id),
+                "state": TransmissionState.SUBMITTED,
+                "status_code": "204",
+            },
+        )
     member_login(page, base, "eric.bay@example.com")
     page.goto(f"{base}/try/espace-membre/factures/")
     expect(page.get_by_test_id("invoices")).to_be_visible()
