@@ -28,7 +28,7 @@ RATE_LABELS = {
     Decimal("2.10"): "2,1 %",
 }
 # Services (706) and goods (707), one sub-account per family and rate.
-FAMILIES = {
+FAMILIES: dict[str, tuple[str, str]] = {
     ProductKind.TICKET: ("7061", "Billets"),
     ProductKind.BOOKING: ("7062", "Réservations d'activités"),
     ProductKind.MERCHANDISE: ("7071", "Boutique"),

@@ -108,6 +108,8 @@ def raise_alert(
     """Open (or refresh) the one open alert of this kind on a sale; without a
     sale (money for no known sale), a new alert of the organization."""
     if sale is None:
+        # Without a sale the caller always names the organization.
+        assert organization_id is not None
         return Alert.objects.create(
             organization_id=organization_id, kind=kind, message=message
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, overload
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
@@ -19,13 +20,16 @@ from .models import (
 )
 from .statuses import status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 @dataclass(frozen=True)
 class DocumentState:
     """What a document's transmission looks like, in a word and a colour."""
 
-    label: str
-    member_label: str
+    label: str | StrPromise
+    member_label: str | StrPromise
     tone: str  # ok, warn, danger, info
     code: str
 
@@ -46,6 +50,12 @@ def transmissions_of(organization_id: int) -> QuerySet[Transmission]:
     )
 
 
+@overload
+def state_of(transmission: Transmission) -> DocumentState: ...
+@overload
+def state_of(transmission: None) -> None: ...
+@overload
+def state_of(transmission: Transmission | None) -> DocumentState | None: ...
 def state_of(transmission: Transmission | None) -> DocumentState | None:
     if transmission is None:
         return None

@@ -8,18 +8,22 @@ Encaissée (212); PAs report the others too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 @dataclass(frozen=True)
 class Status:
     code: str
-    label: str
+    label: str | StrPromise
     # Which status is "current" when several arrived, whatever their order:
     # the highest rank (the dates break ties).
     rank: int
-    member_label: str
+    member_label: str | StrPromise
     mandatory: bool = False
     alert: bool = False
 

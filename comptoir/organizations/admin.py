@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
@@ -28,6 +30,7 @@ class ComptoirUserAdmin(UserAdmin):
     list_display = ["username", "email", "kind", "role", "organization", "is_active"]
     list_filter = ["kind", "role", "organization"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        # Django's UserAdmin always defines its fieldsets (typed optional).
+        *cast("tuple[Any, ...]", UserAdmin.fieldsets),
         ("Comptoir", {"fields": ["kind", "organization", "role"]}),
     ]

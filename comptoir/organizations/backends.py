@@ -55,7 +55,7 @@ class PlatformAdminEmailBackend(ModelBackend):
     admin form sends onto that key, for platform accounts only.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -309,7 +310,7 @@ def _reconcile(session: CheckoutSession, now: dt.datetime, report: SweepReport):
         report.errors.append(f"{session.session_id}: {exc}")
         return
     CheckoutSession.objects.filter(pk=session.pk).update(checked_at=now)
-    common = {
+    common: dict[str, Any] = {
         "provider": provider.name,
         "sale_id": sale.public_id,
         "session_id": session.session_id,
@@ -335,7 +336,7 @@ def _reconcile(session: CheckoutSession, now: dt.datetime, report: SweepReport):
         except (ProviderUnavailable, ProviderRefused) as exc:
             report.errors.append(f"{session.session_id}: {exc}")
             return
-        state_status = SessionStatus.EXPIRED
+        state_status: str = SessionStatus.EXPIRED
     else:
         state_status = state.status
     if state_status == SessionStatus.EXPIRED:

@@ -1,6 +1,7 @@
 """Settings shared by every environment; secrets and hosts come from the environment."""
 
 from pathlib import Path
+from typing import Any, cast
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -76,14 +77,15 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env(default_sqlite: Path) -> dict:
+def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite."""
     import os
 
     url = os.environ.get("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        return config
+        # DBConfig is a TypedDict: at run time the same plain dict.
+        return cast(dict[str, Any], config)
     # A fresh clone has no var/: `manage.py migrate` alone must work.
     default_sqlite.parent.mkdir(parents=True, exist_ok=True)
     return {
@@ -142,7 +144,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     }
@@ -184,7 +186,7 @@ PAYMENT_SWEEP_AFTER_MINUTES = 10
 PAYMENT_REFUND_ATTEMPTS = 3
 PAYMENT_RETRY_DELAY_SECONDS = 1.0
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

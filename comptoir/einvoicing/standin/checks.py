@@ -8,7 +8,7 @@ import hmac
 import threading
 from typing import Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 SYNTAXES = {"CII", "UBL", "Factur-X", "CDAR", "FRR"}
 

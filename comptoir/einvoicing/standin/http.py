@@ -8,7 +8,7 @@ import logging
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlparse
 
 from .checks import SYNTAXES, public
@@ -118,14 +118,14 @@ class Handler(BaseHTTPRequestHandler):
             self._error(400, "file and flowInfo are required")
             return
         try:
-            info = json.loads(parts["flowInfo"].get_payload(decode=True))
+            info = json.loads(cast(bytes, parts["flowInfo"].get_payload(decode=True)))
         except ValueError:
             self._error(400, "flowInfo is not JSON")
             return
         if info.get("flowSyntax") not in SYNTAXES:
             self._error(400, "flowSyntax is required (CII, UBL, Factur-X, CDAR, FRR)")
             return
-        content = parts["file"].get_payload(decode=True) or b""
+        content = cast("bytes | None", parts["file"].get_payload(decode=True)) or b""
         concerned = standin.faults_only_for in ("", info.get("flowSyntax"))
         with standin.lock:
             if concerned and standin.fail_next > 0:
@@ -181,8 +181,8 @@ class Handler(BaseHTTPRequestHandler):
                 ):
                     continue
                 results.append((flow.get("seq", 0), public(flow)))
-        results = [shown for _, shown in sorted(results, key=lambda r: r[0])]
-        self._send(200, {"limit": limit, "filters": where, "results": results[:limit]})
+        ordered = [shown for _, shown in sorted(results, key=lambda r: r[0])]
+        self._send(200, {"limit": limit, "filters": where, "results": ordered[:limit]})
 
     def _directory(self, body: bytes) -> None:
         try:

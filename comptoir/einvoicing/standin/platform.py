@@ -12,9 +12,9 @@ import time
 import uuid
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 from .. import cdar
 from .checks import (
@@ -69,7 +69,8 @@ class StandInPlatform:
     @property
     def url(self) -> str:
         assert self.server is not None, "stand-in not started"
-        host, port = self.server.server_address[:2]
+        # An AF_INET server: its address is a (host, port) pair of str and int.
+        host, port = cast("tuple[str, int]", self.server.server_address[:2])
         return f"http://{host}:{port}"
 
     def start(self) -> StandInPlatform:

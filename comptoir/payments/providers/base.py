@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from comptoir.sales.models import PaymentMethod, Sale
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from ..models import ProviderAccount
 
 
@@ -122,7 +124,7 @@ class RefundState:
 
 class PaymentProvider(ABC):
     name: str
-    label: str
+    label: str | StrPromise
     method: str = PaymentMethod.ONLINE_CARD
     # True when it takes real money (the simulator does not).
     real: bool = True

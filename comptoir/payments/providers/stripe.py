@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 import stripe
@@ -148,7 +149,11 @@ class StripeProvider(PaymentProvider):
             raise InvalidNotification("malformed webhook") from exc
 
     def _read(self, *, event_id: str, event_type: str, obj: Mapping) -> Notification:
-        common = {"provider": self.name, "event_id": event_id, "event_type": event_type}
+        common: dict[str, Any] = {
+            "provider": self.name,
+            "event_id": event_id,
+            "event_type": event_type,
+        }
         if event_type in PAID_EVENTS:
             paid = obj.get("payment_status") == "paid"
             return Notification(
