@@ -167,7 +167,7 @@ def test_the_e_reports_are_listed_with_totals_and_can_be_sent_again(
     http = signed_in(manager)
     html = http.get(reverse("backoffice:ereports")).content.decode()
     assert report.number in html
-    assert "50.00 HT, 10.00 TVA, 60.00 TTC" in html
+    assert "50,00\u00a0€ HT, 10,00\u00a0€ TVA, 60,00\u00a0€ TTC" in html
     assert "Accepté" in html
 
     http.post(reverse("backoffice:ereports"), {"resend": str(report.public_id)})
