@@ -218,7 +218,7 @@ class BackofficeClientForm(ClientRecordForm):
         *args,
         organization: Organization,
         can_edit_groups: bool,
-        invoice_fields: dict[str, str],
+        invoice_fields: dict[str, StrOrPromise],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
