@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -98,8 +99,9 @@ class ParkChoiceForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = organization.parks.all()
-        self.fields["park"].empty_label = None
+        park = cast(forms.ModelChoiceField, self.fields["park"])
+        park.queryset = organization.parks.all()
+        park.empty_label = None
 
 
 class JournalExportForm(ParkChoiceForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +24,12 @@ from comptoir.catalog.services import (
 )
 from comptoir.customers.selectors import groups_of
 from comptoir.organizations.models import Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from comptoir.customers.models import CustomerGroup
+    from comptoir.organizations.models import Park
 
 from .forms import sanitised_logo
 
@@ -52,7 +59,7 @@ def sanitised_image(upload) -> UploadedFile:
     try:
         return sanitised_logo(upload)
     except forms.ValidationError as exc:
-        messages = {
+        messages: dict[str | None, StrOrPromise] = {
             "logo_format": _(
                 "L'image doit être un fichier PNG ou JPEG ; les autres formats "
                 "(SVG, GIF, PDF…) sont refusés."
@@ -70,7 +77,9 @@ def sanitised_image(upload) -> UploadedFile:
 class ProductForm(forms.Form):
     """A product's settings; the park is chosen once, at creation."""
 
-    park = forms.ModelChoiceField(label=_("Parc"), queryset=None, empty_label=None)
+    park: forms.ModelChoiceField[Park] = forms.ModelChoiceField(
+        label=_("Parc"), queryset=None, empty_label=None
+    )
     name = forms.CharField(label=_("Nom"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -145,7 +154,8 @@ class ProductForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.product = product
-        self.fields["park"].queryset = organization.parks.order_by("name")
+        park = cast(forms.ModelChoiceField, self.fields["park"])
+        park.queryset = organization.parks.order_by("name")
         if product is not None:
             del self.fields["park"]
         if product is None or not product.image:
@@ -194,7 +204,7 @@ class GroupPriceForm(forms.Form):
 
     prefix = "groupe"  # shares the page with the product form: own field ids
 
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField[CustomerGroup] = forms.ModelChoiceField(
         label=_("Groupe de clients"),
         queryset=None,
         error_messages={"required": _("Choisissez un groupe.")},
@@ -207,7 +217,8 @@ class GroupPriceForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups_of(organization.pk).order_by("name")
+        group = cast(forms.ModelChoiceField, self.fields["group"])
+        group.queryset = groups_of(organization.pk).order_by("name")
 
 
 class SlotScheduleForm(forms.Form):

@@ -10,6 +10,7 @@ import struct
 import uuid
 import warnings
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -41,6 +42,9 @@ from comptoir.sales.slots import (
     slot_problem,
     slot_start,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 YES_NO = [(True, _("Oui")), (False, _("Non"))]
 # Labels come from the TextChoices: never retyped here.
@@ -214,24 +218,26 @@ class BackofficeClientForm(ClientRecordForm):
         *args,
         organization: Organization,
         can_edit_groups: bool,
-        invoice_fields: dict[str, str],
+        invoice_fields: dict[str, StrOrPromise],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.invoice_fields = invoice_fields
-        self.fields["initial_park"].queryset = organization.parks.all()
-        self.fields["initial_park"].empty_label = _("— Aucun —")
-        self.fields["profile"].choices = Profile.choices
+        initial_park = cast(forms.ModelChoiceField, self.fields["initial_park"])
+        initial_park.queryset = organization.parks.all()
+        initial_park.empty_label = _("— Aucun —")
+        cast(forms.ChoiceField, self.fields["profile"]).choices = Profile.choices
         if can_edit_groups:
-            self.fields["groups"].queryset = groups_of(organization.pk)
+            groups = cast(forms.ModelMultipleChoiceField, self.fields["groups"])
+            groups.queryset = groups_of(organization.pk)
         else:
             del self.fields["groups"]
         for name in invoice_fields:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-describedby"] = "invoice-legend"
 
-    def sections(self) -> list[tuple[str, list]]:
+    def sections(self) -> list[tuple[StrOrPromise, list]]:
         """The fields by block, in the product note's order."""
         blocks = [
             (_("Identité"), IDENTITY_FIELDS),
@@ -268,8 +274,9 @@ class ClientFilterForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups_of(organization.pk)
-        self.fields["group"].empty_label = _("Tous")
+        group = cast(forms.ModelChoiceField, self.fields["group"])
+        group.queryset = groups_of(organization.pk)
+        group.empty_label = _("Tous")
 
 
 class ClientSearchForm(forms.Form):
@@ -355,7 +362,8 @@ class CounterSaleForm(forms.Form):
         self.prices = prices or {}
         self.time_zone = time_zone
         self.for_payment = for_payment
-        self.fields["client"].queryset = clients_of(organization.pk)
+        client = cast(forms.ModelChoiceField, self.fields["client"])
+        client.queryset = clients_of(organization.pk)
         self.fields["method"].required = for_payment
         if not self.is_bound:
             self.initial.setdefault("reference", uuid.uuid4().hex)
@@ -519,7 +527,11 @@ class CounterSaleForm(forms.Form):
 
     def total(self) -> Decimal:
         return sum(
-            (item.unit_price_incl * item.quantity for item in self.items()),
+            # items() always sets the line price (price_of).
+            (
+                cast(Decimal, item.unit_price_incl) * item.quantity
+                for item in self.items()
+            ),
             Decimal("0.00"),
         )
 
@@ -638,8 +650,9 @@ class PeriodFilterForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = organization.parks.all()
-        self.fields["park"].empty_label = _("Tous")
+        park = cast(forms.ModelChoiceField, self.fields["park"])
+        park.queryset = organization.parks.all()
+        park.empty_label = _("Tous")
 
     def clean(self):
         cleaned = super().clean()
@@ -751,7 +764,8 @@ def sanitised_logo(upload) -> SimpleUploadedFile:
             # A header announcing a huge image is refused, never decoded.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=list(LOGO_FORMATS)) as probe:
-                image_format = probe.format
+                # Opened with `formats=`: the format is one of LOGO_FORMATS.
+                image_format = cast(str, probe.format)
                 width, height = probe.size
                 if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
                     raise forms.ValidationError(
@@ -765,8 +779,8 @@ def sanitised_logo(upload) -> SimpleUploadedFile:
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 image.load()
-                image = ImageOps.exif_transpose(image)
-                pixels = _reencoded(image, image_format)
+                upright = ImageOps.exif_transpose(image)
+                pixels = _reencoded(upright, image_format)
     except forms.ValidationError:
         raise
     except (
@@ -903,7 +917,7 @@ class ParkForm(forms.ModelForm):
                 "continue)."
             )
 
-    def sections(self) -> list[tuple[str, list]]:
+    def sections(self) -> list[tuple[StrOrPromise, list]]:
         blocks = [
             (_("Identité du vendeur"), PARK_IDENTITY_FIELDS),
             (_("Adresse et contact"), PARK_ADDRESS_FIELDS),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.generic.base import ContextMixin
 
@@ -21,8 +23,11 @@ class StaffRequiredMixin(LoginRequiredMixin, ContextMixin):
     manager_only = False
     section = ""
     organization: Organization
+    # Set by View.setup(); declared for the views and mixins built on this one.
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return self.handle_no_permission()
@@ -30,6 +35,8 @@ class StaffRequiredMixin(LoginRequiredMixin, ContextMixin):
             return forbidden(request)
         if self.manager_only and not user.is_manager:
             return forbidden(request, section=self.section)
+        # A staff member always belongs to an organization (is_staff_member).
+        assert user.organization is not None
         self.organization = user.organization
         return super().dispatch(request, *args, **kwargs)
 

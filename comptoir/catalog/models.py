@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ProductKind(models.TextChoices):
@@ -164,7 +168,7 @@ class GroupPrice(models.Model):
         return f"{self.product} / {self.group}"
 
 
-def weekday_choices() -> list[tuple[str, str]]:
+def weekday_choices() -> list[tuple[str, StrOrPromise]]:
     return [
         ("0", _("lundi")),
         ("1", _("mardi")),

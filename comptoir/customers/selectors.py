@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +12,11 @@ from comptoir.organizations.models import Park
 from .models import Client, CustomerGroup
 from .text import is_blank
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The product note's list: "la Raison sociale, l'adresse postale, le CP et la ville".
-INVOICE_REQUIRED_FIELDS: dict[str, str] = {
+INVOICE_REQUIRED_FIELDS: dict[str, StrOrPromise] = {
     "company_name": _("Raison sociale"),
     "address": _("Adresse"),
     "postcode": _("Code postal"),
@@ -20,7 +25,7 @@ INVOICE_REQUIRED_FIELDS: dict[str, str] = {
 SIREN_FIELD = ("siret", _("SIREN / SIRET"))
 
 
-def required_invoice_fields(park: Park | None) -> dict[str, str]:
+def required_invoice_fields(park: Park | None) -> dict[str, StrOrPromise]:
     """Fields a client record needs before an invoice can be issued at `park`."""
     fields = dict(INVOICE_REQUIRED_FIELDS)
     if park is not None and park.require_buyer_siren:

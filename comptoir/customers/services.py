@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -52,7 +53,7 @@ class LoginTaken(ValueError):
 
 def _move_login(client: Client) -> None:
     """The member logs in with its email: keep its account in step."""
-    user = client.user
+    user = cast(User, client.user)  # called only for a client with an account
     username = User.username_for(UserKind.MEMBER, client.organization, client.email)
     if User.objects.filter(username=username).exclude(pk=user.pk).exists():
         raise LoginTaken("Un autre membre se connecte déjà avec cette adresse email.")
@@ -131,7 +132,7 @@ def remove_from_group(*, group: CustomerGroup, client: Client, actor) -> None:
 def ensure_member_account(*, client: Client) -> User:
     """The client's member account, created without a usable password."""
     if client.user_id:
-        return client.user
+        return cast(User, client.user)
     if not client.email:
         raise ValueError("Le client n'a pas d'adresse email.")
     username = User.username_for(UserKind.MEMBER, client.organization, client.email)

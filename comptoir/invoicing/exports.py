@@ -189,18 +189,20 @@ def xlsx_bytes(rows: Iterable[ExportRow]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        cells = [WriteOnlyCell(sheet, value=row.issue_date)]
+        # openpyxl writes dates and Decimals; its stubs only list datetime/float.
+        cells = [WriteOnlyCell(sheet, value=row.issue_date)]  # type: ignore[arg-type]
         cells[0].number_format = "DD/MM/YYYY"
         for text in _text_cells(row):
             cell = WriteOnlyCell(sheet, value=text)
             cell.data_type = "s"  # never a formula, whatever the text
             cells.append(cell)
         rate = WriteOnlyCell(
-            sheet, value=_rate_label(None) if row.vat_rate is None else row.vat_rate
+            sheet,
+            value=_rate_label(None) if row.vat_rate is None else row.vat_rate,  # type: ignore[arg-type]
         )
         cells.append(rate)
         for amount in (row.excl, row.vat, row.incl):
-            cell = WriteOnlyCell(sheet, value=amount)
+            cell = WriteOnlyCell(sheet, value=amount)  # type: ignore[arg-type]
             cell.number_format = "#,##0.00"
             cells.append(cell)
         sheet.append(cells)

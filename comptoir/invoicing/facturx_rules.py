@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 import facturx
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml has no stubs here
 from saxonche import PySaxonProcessor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

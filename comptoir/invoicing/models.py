@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -205,7 +206,11 @@ class Invoice(models.Model):
         return f"{self.number}.pdf"
 
 
-class CreditNoteManager(models.Manager.from_queryset(InvoiceQuerySet)):
+# Named first: the stubs only type `from_queryset` in an assignment.
+_InvoiceManager = models.Manager.from_queryset(InvoiceQuerySet)
+
+
+class CreditNoteManager(_InvoiceManager):
     def get_queryset(self):
         return super().get_queryset().filter(kind=DocumentKind.CREDIT_NOTE)
 
@@ -213,7 +218,7 @@ class CreditNoteManager(models.Manager.from_queryset(InvoiceQuerySet)):
 class CreditNote(Invoice):
     """An `Invoice` row of kind credit note ("avoir")."""
 
-    objects = CreditNoteManager()
+    objects: ClassVar[CreditNoteManager] = CreditNoteManager()
 
     class Meta:
         proxy = True

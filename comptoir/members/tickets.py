@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import cast
 
 import reportlab
 import segno
@@ -39,7 +40,8 @@ def _register_fonts() -> None:
 
 def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
     qr = segno.make(data, error="m", micro=False)
-    rows = list(qr.matrix_iter(border=2))
+    # segno yields each row as a tuple of module values.
+    rows = cast(list[tuple[int, ...]], list(qr.matrix_iter(border=2)))
     module = size / len(rows)
     canvas.setFillColor(white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
@@ -70,7 +72,11 @@ def ticket_pdf(ticket: Ticket) -> bytes:
     park = sale.park
     buffer = io.BytesIO()
     canvas = Canvas(
-        buffer, pagesize=A4, initialFontName=FONT, initialFontSize=10, invariant=1
+        buffer,
+        pagesize=A4,
+        initialFontName=FONT,  # type: ignore[arg-type]  # a font name; stubs say float
+        initialFontSize=10,
+        invariant=1,
     )
     canvas.setTitle(_("Billet %(code)s") % {"code": ticket.code})
     canvas.setAuthor(park.name)

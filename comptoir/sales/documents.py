@@ -55,7 +55,11 @@ def _pdf(pages: list[Page], *, title: str, author: str) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
-        buffer, pagesize=A6, initialFontName=REGULAR, initialFontSize=9, invariant=1
+        buffer,
+        pagesize=A6,
+        initialFontName=REGULAR,  # type: ignore[arg-type]  # a font name; stubs say float
+        initialFontSize=9,
+        invariant=1,
     )
     canvas.setTitle(title)
     canvas.setAuthor(author)

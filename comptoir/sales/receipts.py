@@ -81,7 +81,7 @@ def print_receipt(*, sale: Sale, printed_by) -> PrintedReceipt:
 def _euros(value: Decimal) -> str:
     sign = "-" if value < 0 else ""
     whole, cents = f"{abs(value):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -201,7 +201,7 @@ def render_receipt(*, sale: Sale, receipt: CounterReceipt) -> bytes:
     canvas = Canvas(
         buffer,
         pagesize=(WIDTH, height),
-        initialFontName=REGULAR,
+        initialFontName=REGULAR,  # type: ignore[arg-type]  # a font name; stubs say float
         initialFontSize=9,
         invariant=1,
     )

@@ -88,7 +88,7 @@ def vouchers_with_state(client: Client, today: dt.date) -> list[GiftVoucher]:
     """The client's vouchers, each with `state` (`voucher_state` on `today`)."""
     vouchers = list(vouchers_of(client))
     for voucher in vouchers:
-        voucher.state = voucher_state(voucher, on=today)
+        voucher.state = voucher_state(voucher, on=today)  # type: ignore[attr-defined]  # shown, not stored
     return vouchers
 
 

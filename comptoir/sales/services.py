@@ -130,6 +130,8 @@ def _assign_number(sale: Sale, paid_at: dt.datetime) -> None:
 
 def _create_entitlements(sale: Sale) -> None:
     """Tickets, bookings and gift vouchers the sale paid for."""
+    # Runs once the sale is paid: it has its payment time and date.
+    assert sale.sale_date is not None and sale.paid_at is not None
     tickets, bookings, vouchers = [], [], []
     for line in sale.lines.all():
         if line.product_kind in ADMISSION_KINDS:

@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext as _
@@ -215,7 +216,8 @@ class PricedCart:
                     _("Choisissez une date et un créneau pour « %(name)s ».")
                     % {"name": line.product.name}
                 )
-            elif line.is_booking and line.booking_start <= now:
+            # A booking line reaching here has a start (checked just above).
+            elif line.is_booking and cast(dt.datetime, line.booking_start) <= now:
                 found.append(
                     _("Le créneau choisi pour « %(name)s » est passé.")
                     % {"name": line.product.name}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -71,7 +72,7 @@ class BookingSlotForm(forms.Form):
         self.fields["day"].widget.attrs.update(
             min=first.isoformat(), max=last.isoformat()
         )
-        self.fields["time"].choices = self._time_choices()
+        cast(forms.ChoiceField, self.fields["time"]).choices = self._time_choices()
 
     def _shown_day(self) -> dt.date | None:
         raw = (

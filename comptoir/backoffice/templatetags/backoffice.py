@@ -25,6 +25,7 @@ def open_alerts(context) -> int:
     user = getattr(request, "user", None)
     if not getattr(user, "is_staff_member", False):
         return 0
+    assert user is not None  # None has no is_staff_member
     return open_alert_count(user.organization_id)
 
 

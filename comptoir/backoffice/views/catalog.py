@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+from typing import cast
 
 from django.contrib import messages
 from django.http import Http404
@@ -74,7 +75,8 @@ def image_preview(product: Product) -> str:
     if not product.image:
         return ""
     try:
-        with product.image.storage.open(product.image.name, "rb") as fh:
+        # Not empty (checked above): the file has a name.
+        with product.image.storage.open(cast(str, product.image.name), "rb") as fh:
             with Image.open(fh, formats=["PNG", "JPEG"]) as image:
                 image.thumbnail(PREVIEW_BOX)
                 buffer = io.BytesIO()

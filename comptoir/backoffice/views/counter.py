@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.contrib import messages
 from django.http import Http404
@@ -165,7 +166,11 @@ def posted_action(data) -> str:
 def preview(form: CounterSaleForm) -> dict:
     """The basket's lines and total and, when the cash received covers it,
     the change; payment figures that do not add up are simply not shown."""
-    lines = [(item, item.unit_price_incl * item.quantity) for item in form.items()]
+    # The form always sets the line price (CounterSaleForm.price_of).
+    lines = [
+        (item, cast(Decimal, item.unit_price_incl) * item.quantity)
+        for item in form.items()
+    ]
     return {
         "preview": lines,
         "preview_total": form.total(),

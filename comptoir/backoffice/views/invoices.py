@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections.abc import Mapping
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -53,7 +54,7 @@ class FilteredDocumentsMixin(ManagerRequiredMixin):
     section = "invoices"
 
     def filter_form(self) -> DocumentFilterForm:
-        data = self.request.GET
+        data: Mapping[str, str] = self.request.GET
         if not data:
             # Opens on the current month: all-time totals read every document
             # (bench/DATA.md); clearing the dates still shows everything.

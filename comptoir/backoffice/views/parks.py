@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import cast
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -94,7 +95,8 @@ def logo_preview(park: Park) -> str:
     if not park.logo:
         return ""
     try:
-        with park.logo.storage.open(park.logo.name, "rb") as fh:
+        # Not empty (checked above): the file has a name.
+        with park.logo.storage.open(cast(str, park.logo.name), "rb") as fh:
             with Image.open(fh, formats=["PNG", "JPEG"]) as image:
                 image.thumbnail(PREVIEW_BOX)
                 buffer = io.BytesIO()

@@ -18,7 +18,7 @@ from typing import Any
 
 import facturx
 import pikepdf
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml has no stubs here
 from PIL import ImageCms
 
 from comptoir.invoicing.rendering import mentions

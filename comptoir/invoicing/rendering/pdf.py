@@ -255,7 +255,7 @@ def _parties(doc: Document) -> Table:
     inner = half - 18  # cell padding
     seller_name = seller["company_name"] or seller["name"]
     buyer_name = buyer["company_name"] or buyer["contact_name"]
-    rows = [
+    rows: list[list[Any]] = [
         ["ÉMETTEUR", "", "CLIENT"],
         [
             [
@@ -658,7 +658,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self._pending.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # private, not in the stubs
 
     def save(self) -> None:
         total = len(self._pending)
@@ -680,7 +680,9 @@ class _NumberedCanvas(Canvas):
             self.drawString(MARGIN, y - index * 8.5, line)
         self.setFont(BOLD, 7.5)
         self.drawRightString(
-            PAGE_WIDTH - MARGIN, y, f"Page {self._pageNumber} / {total}"
+            PAGE_WIDTH - MARGIN,
+            y,
+            f"Page {self._pageNumber} / {total}",  # type: ignore[attr-defined]  # private, not in the stubs
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
@@ -97,6 +98,7 @@ def issue_missing_invoices(
     )
     report = BulkReport()
     for sale in batch:
+        number = cast(str, sale.number)  # paid sales only: always numbered
         client = sale.client
         name = (client.company_name or client.display_name) if client else ""
         try:
@@ -105,19 +107,19 @@ def issue_missing_invoices(
             raise_invoice_alert(sale=sale, missing=exc.missing)
             report.not_issued.append(
                 NotIssued(
-                    sale.pk, sale.number, sale.client_id, name, exc.message, exc.missing
+                    sale.pk, number, sale.client_id, name, exc.message, exc.missing
                 )
             )
         except InvoicingError as exc:
             report.not_issued.append(
-                NotIssued(sale.pk, sale.number, sale.client_id, name, exc.message)
+                NotIssued(sale.pk, number, sale.client_id, name, exc.message)
             )
         except Exception as exc:  # noqa: BLE001 — report it, go on with the others
             logger.exception("Bulk invoice failed for sale %s", sale.pk)
             report.not_issued.append(
                 NotIssued(
                     sale.pk,
-                    sale.number,
+                    number,
                     sale.client_id,
                     name,
                     f"Erreur inattendue : {exc or type(exc).__name__}",
@@ -125,7 +127,7 @@ def issue_missing_invoices(
             )
         else:
             report.issued.append(
-                Issued(sale.pk, sale.number, name, [i.number for i in invoices])
+                Issued(sale.pk, number, name, [i.number for i in invoices])
             )
     skip |= {item.sale_id for item in report.not_issued}
     report.remaining = (

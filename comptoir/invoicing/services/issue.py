@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ from .snapshot import DocLine, build_snapshot, payment_entries
 
 logger = logging.getLogger(__name__)
 
-PREFIX = {DocumentKind.INVOICE: "FA", DocumentKind.CREDIT_NOTE: "AV"}
+PREFIX: dict[str, str] = {DocumentKind.INVOICE: "FA", DocumentKind.CREDIT_NOTE: "AV"}
 
 
 def issue_clock() -> dt.datetime:
@@ -171,8 +172,9 @@ def create_document(
         number=number,
         issued_at=issued_at,
         issue_date=issue_date,
-        sale_number=sale.number,
-        sale_date=sale.sale_date,
+        # Documents are only issued for paid sales: numbered and dated.
+        sale_number=cast(str, sale.number),
+        sale_date=cast(dt.date, sale.sale_date),
         buyer_name=buyer_name,
         total_excl=totals.excl,
         total_vat=totals.vat,
@@ -284,7 +286,7 @@ def invoiceability(sale: Sale) -> Invoiceability:
         )
     parts = invoiceable_lines(sale)
     covered, issued = _existing_invoices(sale)
-    to_issue = [
+    to_issue: list[str] = [
         s
         for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE)
         if s in parts and s not in covered

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
 from comptoir.core.clock import format_datetime
@@ -154,7 +155,8 @@ def build_snapshot(
         },
         "sale": {
             "number": sale.number,
-            "date": sale.sale_date.isoformat(),
+            # Only a paid sale is invoiced: it has its date.
+            "date": cast(dt.date, sale.sale_date).isoformat(),
             "channel": sale.channel,
         },
         "seller": parties["seller"] if parties else seller_snapshot(park),
