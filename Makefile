@@ -33,6 +33,7 @@ lint: install
 	$(VENV)/bin/ruff check comptoir tests bench
 	$(VENV)/bin/ruff format --check comptoir tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var test-artifacts .pytest_cache
