@@ -387,6 +387,9 @@ DB_TASKS = {
 }
 
 
+# The worker closes its database connection between tasks: on PostgreSQL
+# that ends a test transaction, so this test commits for real.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_the_task_worker_sends_the_mail_not_the_request(
     organization, products, member, as_member
