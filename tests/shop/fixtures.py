@@ -61,6 +61,20 @@ def other_organization(db):
     return organization, park, group, member
 
 
+@pytest.fixture
+def incomplete(park, group):
+    """A group member with an account whose company record is not filled in."""
+    return factories.client(park, groups=[group], with_account=True, complete=False)
+
+
+@pytest.fixture
+def http(incomplete, organization, products) -> HttpClient:
+    """That member, signed in, with a ticket in the basket."""
+    http = signed_in(incomplete.user)
+    add_to_cart(http, organization, products["ticket"])
+    return http
+
+
 def shop(organization, name: str, **kwargs) -> str:
     return reverse(f"shop:{name}", kwargs={"org_slug": organization.slug, **kwargs})
 

@@ -8,7 +8,13 @@ from comptoir.core.models import AuditEvent
 from comptoir.invoicing.models import Invoice
 from comptoir.sales.models import SaleStatus
 from tests import factories
-from tests.shop.fixtures import add_to_cart, pay_on_simulator, shop, signed_in, text
+from tests.shop.fixtures import (
+    add_to_cart,
+    pay_on_simulator,
+    shop,
+    signed_in,
+    text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +29,6 @@ VALID = {
     "vat_number": "FR28324567890",
     "siret": "32456789000011",
 }
-
-
-@pytest.fixture
-def incomplete(park, group):
-    return factories.client(park, groups=[group], with_account=True, complete=False)
-
-
-@pytest.fixture
-def http(incomplete, organization, products):
-    http = signed_in(incomplete.user)
-    add_to_cart(http, organization, products["ticket"])
-    return http
 
 
 def test_the_checkout_says_no_invoice_and_offers_the_company_fields(organization, http):

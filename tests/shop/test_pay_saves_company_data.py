@@ -7,8 +7,10 @@ import pytest
 from comptoir.alerts.models import Alert
 from comptoir.invoicing.models import Invoice
 from comptoir.sales.models import Sale
-from tests import factories
-from tests.shop.fixtures import add_to_cart, shop, signed_in, text
+from tests.shop.fixtures import (
+    shop,
+    text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +24,6 @@ TYPED = {
     "vat_number": "",
     "siret": "",
 }
-
-
-@pytest.fixture
-def incomplete(park, group):
-    return factories.client(park, groups=[group], with_account=True, complete=False)
-
-
-@pytest.fixture
-def http(incomplete, organization, products):
-    http = signed_in(incomplete.user)
-    add_to_cart(http, organization, products["ticket"])
-    return http
 
 
 def test_the_pay_button_submits_the_company_form(organization, http):
