@@ -23,6 +23,7 @@ from comptoir.catalog.services import (
     tax_treatment,
 )
 from comptoir.customers.selectors import groups_of
+from comptoir.organizations.logos import sanitised_logo
 from comptoir.organizations.models import Organization
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
     from comptoir.customers.models import CustomerGroup
     from comptoir.organizations.models import Park
-
-from .forms import sanitised_logo
 
 PRICE_MAX = Decimal("99999.99")
 
