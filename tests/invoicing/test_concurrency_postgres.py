@@ -38,7 +38,7 @@ def _pay_all(sale_ids: list[int], crash_every: int, issue_fails_every: int) -> i
     from comptoir.sales.services import record_payment
 
     real_rule = invoicing_services.invoice_paid_online_sale
-    real_create = issue_module.create_document
+    real_create = issue_module.issue_invoice_document
 
     def rule_then_crash(sale):
         invoices = real_rule(sale)
@@ -54,7 +54,7 @@ def _pay_all(sale_ids: list[int], crash_every: int, issue_fails_every: int) -> i
         return document
 
     invoicing_services.invoice_paid_online_sale = rule_then_crash
-    issue_module.create_document = create_or_fail
+    issue_module.issue_invoice_document = create_or_fail
     crashed = 0
     for sale_id in sale_ids:
         sale = Sale.objects.get(pk=sale_id)
