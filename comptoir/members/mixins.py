@@ -11,7 +11,7 @@ from django.utils.http import (
 )
 
 from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
-from comptoir.shop.mixins import ShopMixin
+from comptoir.storefront.mixins import ShopMixin
 
 DEFAULT_TZ = DEFAULT_TIME_ZONE
 

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from comptoir.customers.services import remember_language
-from comptoir.shop.mixins import ShopMixin
+from comptoir.storefront.mixins import ShopMixin
 
 from ..forms import MemberLoginForm
 

@@ -14,7 +14,7 @@ from comptoir.core import throttle
 from comptoir.core.client_ip import client_ip
 from comptoir.core.mail import mail_configured
 from comptoir.organizations.models import UserKind
-from comptoir.shop.mixins import ShopMixin
+from comptoir.storefront.mixins import ShopMixin
 
 from ..forms import MemberPasswordResetForm
 

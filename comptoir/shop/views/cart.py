@@ -16,15 +16,15 @@ from django.views.generic import TemplateView
 from comptoir.catalog.models import ProductKind
 from comptoir.catalog.selectors import offer_for
 from comptoir.core.clock import DEFAULT_TIME_ZONE, local
+from comptoir.storefront.cart import MAX_QUANTITY, price_cart
+from comptoir.storefront.mixins import ShopMixin
 
-from ..cart import MAX_QUANTITY, price_cart
 from ..forms import (
     AddToCartForm,
     BookingSlotForm,
     CartQuantityForm,
     CartRemoveForm,
 )
-from ..mixins import ShopMixin
 from .catalog import JUST_ADDED
 
 DEFAULT_TZ = DEFAULT_TIME_ZONE

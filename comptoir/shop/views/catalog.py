@@ -10,8 +10,7 @@ from django.views.generic import TemplateView
 from comptoir.catalog.models import ProductKind
 from comptoir.catalog.selectors import offers_for
 from comptoir.organizations.models import Organization
-
-from ..mixins import ShopMixin
+from comptoir.storefront.mixins import ShopMixin
 
 # The product just put in the basket: its card says so after the redirect.
 JUST_ADDED = "comptoir.shop.just_added"

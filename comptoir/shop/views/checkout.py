@@ -22,13 +22,13 @@ from comptoir.payments.services import (
     start_payment,
 )
 from comptoir.sales.services import SaleError
+from comptoir.storefront.cart import price_cart
+from comptoir.storefront.mixins import ShopMixin
 
-from ..cart import price_cart
 from ..checkout import CheckoutError, invoice_blockers, start_checkout
 from ..forms import (
     CheckoutCompanyForm,
 )
-from ..mixins import ShopMixin
 
 
 class CheckoutView(ShopMixin, TemplateView):

@@ -26,9 +26,9 @@ from comptoir.payments.services import (
 )
 from comptoir.sales.models import SaleStatus
 from comptoir.sales.selectors import sales_of
+from comptoir.storefront.mixins import ShopMixin
 
 from ..checkout import invoice_blockers
-from ..mixins import ShopMixin
 
 
 class PaymentCancelView(ShopMixin, View):

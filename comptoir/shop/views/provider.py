@@ -31,8 +31,7 @@ from comptoir.payments.providers.simulator import (
     transaction_id,
 )
 from comptoir.payments.selectors import session_is_open
-
-from ..mixins import ShopMixin
+from comptoir.storefront.mixins import ShopMixin
 
 
 class SimulatorView(ShopMixin, TemplateView):
