@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -20,7 +22,7 @@ from comptoir.core.clock import DEFAULT_TIME_ZONE
 from comptoir.customers.models import Client, CustomerGroup, Profile
 from comptoir.invoicing.services import issue_invoices
 from comptoir.organizations.models import Organization, Park, Role, User, UserKind
-from comptoir.sales.models import Channel, PaymentMethod
+from comptoir.sales.models import Channel, PaymentMethod, Sale
 from comptoir.sales.services import Item, create_sale, record_payment
 
 PASSWORD = "comptoir-demo"
@@ -53,7 +55,16 @@ LOGINS = [
 ]
 
 
-def _user(*, kind, organization, email, first_name="", last_name="", role="", **extra):
+def _user(
+    *,
+    kind: str,
+    organization: Organization | None,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str = "",
+    **extra: Any,
+) -> User:
     username = User.username_for(kind, organization, email)
     user, created = User.objects.get_or_create(
         username=username,
@@ -73,7 +84,7 @@ def _user(*, kind, organization, email, first_name="", last_name="", role="", **
     return user
 
 
-def _park(organization, **fields):
+def _park(organization: Organization, **fields: Any) -> Park:
     park, _ = Park.objects.get_or_create(
         public_code=fields.pop("public_code"),
         defaults=dict(organization=organization, **fields),
@@ -81,7 +92,14 @@ def _park(organization, **fields):
     return park
 
 
-def _client(organization, park, email, groups, member=True, **fields):
+def _client(
+    organization: Organization,
+    park: Park,
+    email: str,
+    groups: Iterable[CustomerGroup],
+    member: bool = True,
+    **fields: Any,
+) -> Client:
     client = Client.objects.filter(organization=organization, email=email).first()
     if client is None:
         client = Client.objects.create(
@@ -100,7 +118,15 @@ def _client(organization, park, email, groups, member=True, **fields):
     return client
 
 
-def _product(park, name, kind, price, vat_rate, public=True, **extra):
+def _product(
+    park: Park,
+    name: str,
+    kind: str,
+    price: str,
+    vat_rate: str,
+    public: bool = True,
+    **extra: Any,
+) -> Product:
     product, _ = Product.objects.get_or_create(
         park=park,
         name=name,
@@ -117,14 +143,14 @@ def _product(park, name, kind, price, vat_rate, public=True, **extra):
 
 
 def _paid_sale(
-    park,
-    client,
-    items,
-    when,
-    method=PaymentMethod.ONLINE_CARD,
-    ref="",
-    channel=Channel.ONLINE,
-):
+    park: Park,
+    client: Client | None,
+    items: Sequence[Item],
+    when: dt.datetime,
+    method: str = PaymentMethod.ONLINE_CARD,
+    ref: str = "",
+    channel: str = Channel.ONLINE,
+) -> Sale:
     sale = create_sale(park=park, client=client, channel=channel, items=items)
     record_payment(
         sale=sale,
@@ -359,7 +385,7 @@ def load_demo() -> bool:
     return created
 
 
-def _escape_game_with_slots(park, group):
+def _escape_game_with_slots(park: Park, group: CustomerGroup) -> Product:
     """A booking product with real slots: Wednesday to Sunday, 14:00-20:00,
     one-hour slots of 6 places, closed on Christmas; cheaper for `group`."""
     escape = _product(
@@ -398,7 +424,7 @@ DEMO_WEBHOOK_SECRET = "demo-webhook-secret"
 REFUSED_SIREN = "443061809"
 
 
-def _enable_einvoicing(organization) -> None:
+def _enable_einvoicing(organization: Organization) -> None:
     from django.conf import settings
     from django.utils import timezone
 
@@ -421,7 +447,14 @@ def _enable_einvoicing(organization) -> None:
     )
 
 
-def _einvoicing_demo(organization, park, group, entry, snack, socks) -> None:
+def _einvoicing_demo(
+    organization: Organization,
+    park: Park,
+    group: CustomerGroup,
+    entry: Product,
+    snack: Product,
+    socks: Product,
+) -> None:
     from django.utils import timezone
 
     from comptoir.einvoicing.services.reporting import period_of

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comptoir.customers.selectors import field_labels
+from comptoir.organizations.models import User
 
 from .models import Alert, AlertKind, AlertStatus
 
 logger = logging.getLogger(__name__)
 
 
-def invoice_alert_message(*, sale, missing: list[str], error: str = "") -> str:
+def invoice_alert_message(*, sale: Any, missing: list[str], error: str = "") -> str:
     client = sale.client.display_name if sale.client else "—"
     if missing:
         return (
@@ -28,7 +31,7 @@ def invoice_alert_message(*, sale, missing: list[str], error: str = "") -> str:
     )
 
 
-def raise_invoice_alert(*, sale, missing: list[str], error: str = "") -> Alert:
+def raise_invoice_alert(*, sale: Any, missing: list[str], error: str = "") -> Alert:
     """Open (or refresh) the one open alert saying this sale has no invoice."""
     message = invoice_alert_message(sale=sale, missing=missing, error=error)
     existing = Alert.objects.filter(
@@ -58,7 +61,7 @@ def raise_invoice_alert(*, sale, missing: list[str], error: str = "") -> Alert:
 
 
 def raise_invoice_request(
-    *, sale, requested_by=None, missing: list[str]
+    *, sale: Any, requested_by: User | AnonymousUser | None = None, missing: list[str]
 ) -> tuple[Alert, bool]:
     """The member asks for an invoice for this sale: one alert per sale, ever.
 
@@ -89,7 +92,9 @@ def raise_invoice_request(
 INVOICE_KINDS = (AlertKind.INVOICE_NOT_GENERATED, AlertKind.INVOICE_REQUESTED)
 
 
-def close_invoice_alerts(*, sale, closed_by=None, reason: str) -> int:
+def close_invoice_alerts(
+    *, sale: Any, closed_by: User | AnonymousUser | None = None, reason: str
+) -> int:
     """Close the sale's open alerts about its invoice (not generated, or
     asked for by the member), saying how."""
     return Alert.objects.filter(
@@ -103,7 +108,7 @@ def close_invoice_alerts(*, sale, closed_by=None, reason: str) -> int:
 
 
 def raise_alert(
-    *, sale, kind: str, message: str, organization_id: int | None = None
+    *, sale: Any, kind: str, message: str, organization_id: int | None = None
 ) -> Alert:
     """Open (or refresh) the one open alert of this kind on a sale; without a
     sale (money for no known sale), a new alert of the organization."""
@@ -134,7 +139,9 @@ def raise_alert(
         return Alert.objects.get(sale=sale, kind=kind, status=AlertStatus.OPEN)
 
 
-def close_alerts(*, sale, kind: str, closed_by=None, reason: str) -> int:
+def close_alerts(
+    *, sale: Any, kind: str, closed_by: User | AnonymousUser | None = None, reason: str
+) -> int:
     """Close the sale's open alert of this kind, saying how."""
     return Alert.objects.filter(sale=sale, kind=kind, status=AlertStatus.OPEN).update(
         status=AlertStatus.CLOSED,
@@ -144,7 +151,9 @@ def close_alerts(*, sale, kind: str, closed_by=None, reason: str) -> int:
     )
 
 
-def close_alert(*, alert: Alert, closed_by, reason: str) -> bool:
+def close_alert(
+    *, alert: Alert, closed_by: User | AnonymousUser | None, reason: str
+) -> bool:
     """Close one open alert, saying how; False when it was already closed."""
     return bool(
         Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from comptoir.core.audit import history
+from comptoir.core.models import AuditEvent
 from comptoir.einvoicing.selectors import describe_event as describe_einvoicing
 
 from .forms.clients import BackofficeClientForm
@@ -93,7 +94,7 @@ def describe(action: str, data: dict) -> str:
     return action
 
 
-def _actor(event) -> str:
+def _actor(event: AuditEvent) -> str:
     if event.actor is None:
         return _("Automatique")
     return event.actor.get_full_name() or event.actor.email
@@ -101,7 +102,7 @@ def _actor(event) -> str:
 
 def entries(*objects: Model) -> list[Entry]:
     """Events about any of `objects`, newest first."""
-    events = []
+    events: list[AuditEvent] = []
     for obj in objects:
         events.extend(history(obj))
     events.sort(key=lambda e: (e.at, e.pk), reverse=True)

@@ -27,7 +27,9 @@ class StaffRequiredMixin(LoginRequiredMixin, ContextMixin):
     request: HttpRequest
     kwargs: dict[str, Any]
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return self.handle_no_permission()
@@ -40,7 +42,7 @@ class StaffRequiredMixin(LoginRequiredMixin, ContextMixin):
         self.organization = user.organization
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("section", self.section)
         return context

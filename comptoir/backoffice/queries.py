@@ -7,11 +7,13 @@ apps and only narrows it down (search, filters, totals).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 
+from comptoir.alerts.models import Alert
 from comptoir.alerts.selectors import alerts_of
 from comptoir.catalog.models import Product
 from comptoir.catalog.selectors import offers_for
@@ -86,7 +88,7 @@ def counter_products(park: Park) -> QuerySet[Product]:
 
 
 def counter_prices(
-    *, organization_id: int, client: Client | None, products
+    *, organization_id: int, client: Client | None, products: Iterable[Product]
 ) -> dict[int, Decimal]:
     """What this client pays for each product at the counter: the shop's
     rule (`offers_for`: its groups' prices), else the public price."""
@@ -197,11 +199,11 @@ def invoice_state(sale: Sale) -> InvoiceState:
     return state
 
 
-def open_alerts(organization_id: int):
+def open_alerts(organization_id: int) -> QuerySet[Alert]:
     return alerts_of(organization_id).filter(status="open").order_by("-created_at")
 
 
-def closed_alerts(organization_id: int):
+def closed_alerts(organization_id: int) -> QuerySet[Alert]:
     return alerts_of(organization_id).filter(status="closed").order_by("-closed_at")
 
 

@@ -7,11 +7,13 @@ between batches; the invoices themselves are the truth.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+
 from comptoir.invoicing.services.bulk import (
     issue_missing_invoices,
     sales_missing_invoice,
 )
-from comptoir.organizations.models import Organization
+from comptoir.organizations.models import Organization, User
 
 KEPT_ISSUED = 200  # the report lists the latest ones; the count covers all
 
@@ -28,7 +30,13 @@ def new_run(organization: Organization) -> dict:
     }
 
 
-def advance(run: dict, *, organization: Organization, actor, batch_size: int) -> dict:
+def advance(
+    run: dict,
+    *,
+    organization: Organization,
+    actor: User | AnonymousUser | None,
+    batch_size: int,
+) -> dict:
     """Issue the next batch and record its outcome in `run`."""
     if run["done"]:
         return run

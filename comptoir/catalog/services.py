@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from comptoir.core import audit
 from comptoir.customers.models import CustomerGroup
-from comptoir.organizations.models import Organization, Park
+from comptoir.organizations.models import Organization, Park, User
 
 from .models import (
     NATURE_BY_KIND,
@@ -114,7 +115,7 @@ def create_product(
     park: Park,
     data: ProductData,
     image: UploadedFile | None = None,
-    actor,
+    actor: User | AnonymousUser | None,
 ) -> Product:
     """A new product of `park`, sold where `data` says."""
     if park.organization_id != organization.pk:
@@ -140,7 +141,7 @@ def update_product(
     data: ProductData,
     image: UploadedFile | None = None,
     remove_image: bool = False,
-    actor,
+    actor: User | AnonymousUser | None,
 ) -> Product:
     """Change a product's settings; sales already made keep theirs."""
     product = Product.objects.select_for_update().get(pk=product.pk)
@@ -173,7 +174,9 @@ def update_product(
 
 
 @transaction.atomic
-def set_product_active(*, product: Product, active: bool, actor) -> Product:
+def set_product_active(
+    *, product: Product, active: bool, actor: User | AnonymousUser | None
+) -> Product:
     """Archive a product (no longer offered anywhere) or bring it back."""
     updated = Product.objects.filter(pk=product.pk).exclude(active=active)
     if updated.update(active=active):
@@ -187,7 +190,7 @@ def set_product_active(*, product: Product, active: bool, actor) -> Product:
 
 
 @transaction.atomic
-def delete_product(*, product: Product, actor) -> None:
+def delete_product(*, product: Product, actor: User | AnonymousUser | None) -> None:
     """Delete a product never sold; one that was sold is archived instead."""
     product = Product.objects.select_for_update().get(pk=product.pk)
     pk, name = product.pk, product.name
@@ -215,7 +218,7 @@ def set_group_price(
     product: Product,
     group: CustomerGroup,
     price_incl: Decimal | None,
-    actor,
+    actor: User | AnonymousUser | None,
 ) -> GroupPrice:
     """Open the product in the group's private shop, at `price_incl` (None:
     the public price)."""
@@ -252,7 +255,9 @@ def set_group_price(
 
 
 @transaction.atomic
-def remove_group_price(*, product: Product, group: CustomerGroup, actor) -> bool:
+def remove_group_price(
+    *, product: Product, group: CustomerGroup, actor: User | AnonymousUser | None
+) -> bool:
     """Close the product in the group's private shop."""
     deleted, _ = GroupPrice.objects.filter(product=product, group=group).delete()
     if deleted:
@@ -287,7 +292,9 @@ def _schedule_values(schedule: SlotSchedule | None) -> dict:
 
 
 @transaction.atomic
-def save_slot_schedule(*, product: Product, data: ScheduleData, actor) -> SlotSchedule:
+def save_slot_schedule(
+    *, product: Product, data: ScheduleData, actor: User | AnonymousUser | None
+) -> SlotSchedule:
     """Set when a booking product can be booked and how many per slot.
 
     Places already sold stay sold: a smaller capacity only stops new sales.
@@ -324,7 +331,9 @@ def save_slot_schedule(*, product: Product, data: ScheduleData, actor) -> SlotSc
 
 
 @transaction.atomic
-def add_closed_day(*, product: Product, day: dt.date, reason: str, actor) -> ClosedDay:
+def add_closed_day(
+    *, product: Product, day: dt.date, reason: str, actor: User | AnonymousUser | None
+) -> ClosedDay:
     """No booking of the product on `day`; bookings already sold stay."""
     closed, created = ClosedDay.objects.get_or_create(
         product=product, day=day, defaults={"reason": reason}
@@ -340,7 +349,9 @@ def add_closed_day(*, product: Product, day: dt.date, reason: str, actor) -> Clo
 
 
 @transaction.atomic
-def remove_closed_day(*, product: Product, day: dt.date, actor) -> bool:
+def remove_closed_day(
+    *, product: Product, day: dt.date, actor: User | AnonymousUser | None
+) -> bool:
     deleted, _ = ClosedDay.objects.filter(product=product, day=day).delete()
     if deleted:
         audit.record(

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from .models import AuditEvent, Counter
 
@@ -8,7 +10,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "action", "object_type", "object_id", "actor", "organization"]
     list_filter = ["organization", "action"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
 
@@ -19,11 +23,15 @@ class CounterAdmin(admin.ModelAdmin):
     list_display = ["park", "key", "last_value"]
     list_filter = ["park"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False

@@ -36,7 +36,7 @@ def record(
     )
 
 
-def history(obj: models.Model):
+def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
     """Events about `obj`, newest first."""
     return AuditEvent.objects.filter(
         object_type=_type(obj), object_id=str(obj.pk)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_encryption_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_encryption_key(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Secrets at rest must not be encrypted with the key in the repository."""
     keys = getattr(settings, "SALT_KEY", None) or []
     if isinstance(keys, str):
@@ -27,7 +31,9 @@ def check_encryption_key(app_configs=None, **kwargs) -> list[checks.CheckMessage
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_site_url(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_site_url(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Links in mails are built from SITE_URL: it must be the public site."""
     parts = urlsplit(getattr(settings, "SITE_URL", "") or "")
     local = {"", "localhost", "127.0.0.1", "::1", "0.0.0.0"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
@@ -9,7 +12,9 @@ from .mail import mail_configured
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_integrity_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_integrity_key(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """The invoices' chain must be sealed with a key only the servers hold."""
     key = getattr(settings, "COMPTOIR_INTEGRITY_KEY", "") or ""
     if key == settings.DEV_INTEGRITY_KEY or len(key) < 32:
@@ -26,7 +31,9 @@ def check_integrity_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_mail(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_mail(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Invitations and password resets need an SMTP server from the environment."""
     if not mail_configured():
         return [
@@ -42,7 +49,9 @@ def check_mail(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_proxy_header(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_proxy_header(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Login throttling must know which header carries the client's address."""
     if not getattr(settings, "COMPTOIR_TRUSTED_PROXY_HEADER", ""):
         return [

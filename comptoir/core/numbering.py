@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .models import Counter
 
 
-def counter_rows(*, park_id: int, key: str):
+def counter_rows(*, park_id: int, key: str) -> QuerySet[Counter]:
     """The counter row of a series, read with a row lock (FOR UPDATE)."""
     return Counter.objects.select_for_update().filter(park_id=park_id, key=key)
 

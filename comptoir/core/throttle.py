@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,7 +17,12 @@ from .models import AuditEvent
 
 
 def allow(
-    *, scope: str, key: str, limit: int, window: dt.timedelta, organization=None
+    *,
+    scope: str,
+    key: str,
+    limit: int,
+    window: dt.timedelta,
+    organization: Any = None,
 ) -> bool:
     """Count one attempt under `key`; False when `limit` were counted in `window`."""
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()

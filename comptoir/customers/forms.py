@@ -6,6 +6,8 @@ and VAT numbers, French postcode format).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -67,8 +69,9 @@ class ClientRecordForm(forms.ModelForm):
     def clean_siret(self) -> str:
         return clean_siret(self.cleaned_data.get("siret", ""))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Django's Form.clean returns cleaned_data (typed optional).
+        cleaned = cast("dict[str, Any]", super().clean())
         for name, value in list(cleaned.items()):
             if isinstance(value, str) and has_forbidden_chars(value):
                 self.add_error(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,6 +22,9 @@ from comptoir.core.mail import mail_configured
 from comptoir.organizations.models import Organization, User, UserKind
 
 from .models import Client, CustomerGroup
+
+if TYPE_CHECKING:
+    from .forms import ClientRecordForm
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +54,7 @@ def save_client(
     client: Client,
     values: Mapping[str, object],
     groups: Iterable[CustomerGroup] | None = None,
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     organization: Organization,
 ) -> Client:
     """Create or update a client record from validated values; audit it.
@@ -102,7 +106,12 @@ def save_client(
     return client
 
 
-def save_client_record(*, form, actor, organization) -> Client:
+def save_client_record(
+    *,
+    form: ClientRecordForm,
+    actor: User | AnonymousUser | None,
+    organization: Organization,
+) -> Client:
     """`save_client` from a validated ClientRecordForm (or subclass).
 
     Transitional: the shop checkout and the member profile still hand their
@@ -141,7 +150,7 @@ def save_group_settings(
     name: str,
     private_shop: bool,
     online_invoices: bool,
-    actor: User | None,
+    actor: User | AnonymousUser | None,
 ) -> CustomerGroup:
     """Create (`group` not saved yet) or update a group's settings.
 
@@ -180,7 +189,9 @@ def save_group_settings(
     return group
 
 
-def set_online_invoices(*, group: CustomerGroup, enabled: bool, actor) -> None:
+def set_online_invoices(
+    *, group: CustomerGroup, enabled: bool, actor: User | AnonymousUser | None
+) -> None:
     with transaction.atomic():
         if group.online_invoices == enabled:
             return
@@ -194,7 +205,9 @@ def set_online_invoices(*, group: CustomerGroup, enabled: bool, actor) -> None:
         )
 
 
-def add_to_group(*, group: CustomerGroup, client: Client, actor) -> None:
+def add_to_group(
+    *, group: CustomerGroup, client: Client, actor: User | AnonymousUser | None
+) -> None:
     if client.organization_id != group.organization_id:
         raise ValueError("client and group belong to different organizations")
     with transaction.atomic():
@@ -207,7 +220,9 @@ def add_to_group(*, group: CustomerGroup, client: Client, actor) -> None:
         )
 
 
-def remove_from_group(*, group: CustomerGroup, client: Client, actor) -> None:
+def remove_from_group(
+    *, group: CustomerGroup, client: Client, actor: User | AnonymousUser | None
+) -> None:
     with transaction.atomic():
         group.clients.remove(client)
         audit.record(
@@ -274,7 +289,9 @@ class InvitationNotSent(Exception):
         self.message = message
 
 
-def invite_member(*, client: Client, actor, base_url: str) -> str:
+def invite_member(
+    *, client: Client, actor: User | AnonymousUser | None, base_url: str
+) -> str:
     """Mail the client a link to set its password; returns the link.
 
     Raises InvitationNotSent when mail is not configured or the server
@@ -319,7 +336,7 @@ BUYER_FIELDS = (
 
 
 def update_buyer_details(
-    *, client: Client, changes: Mapping[str, str], actor
+    *, client: Client, changes: Mapping[str, str], actor: User | AnonymousUser | None
 ) -> list[str]:
     """Write validated buyer fields into a client record; audit what changed.
 

@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from .models import Organization, Park, User
 
@@ -17,7 +18,9 @@ class ParkAdmin(admin.ModelAdmin):
     list_display = ["name", "public_code", "invoice_series", "organization"]
     list_filter = ["organization"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Park | None = None
+    ) -> list[str]:
         # Numbers already issued carry the series code: it never changes after.
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.invoices.exists():

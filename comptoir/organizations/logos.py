@@ -14,6 +14,7 @@ import warnings
 from typing import cast
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -23,7 +24,7 @@ LOGO_MAX_SIDE = 2000
 LOGO_FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
 
 
-def sanitised_logo(upload) -> SimpleUploadedFile:
+def sanitised_logo(upload: File) -> SimpleUploadedFile:
     """The uploaded logo re-encoded from its pixels, or a French refusal.
 
     The content is read by Pillow, whatever the name or the announced type

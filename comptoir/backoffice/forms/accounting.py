@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import cast
+from collections.abc import Iterator
+from typing import Any, cast
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounting.models import ExportFormat
@@ -48,13 +50,14 @@ class AccountPlanForm(forms.Form):
                 label=_("Libellé"), max_length=100, initial=account.label
             )
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[str, BoundField, BoundField, tuple[str, str]]]:
         for key in self.keys:
             name = field_name(key)
             yield key, self[f"{name}-number"], self[f"{name}-label"], DEFAULTS[key]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         for key in self.keys:
             name = f"{field_name(key)}-number"
             number = (cleaned.get(name) or "").strip().upper()
@@ -111,8 +114,9 @@ class JournalExportForm(ParkChoiceForm):
         label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.FEC
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("La fin de la période précède son début."))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 PRICE_MAX = Decimal("99999.99")
 
 
-def _price_field(label, required=True, help_text=""):
+def _price_field(
+    label: StrOrPromise, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
@@ -51,7 +54,7 @@ def _price_field(label, required=True, help_text=""):
     )
 
 
-def sanitised_image(upload) -> UploadedFile:
+def sanitised_image(upload: File) -> UploadedFile:
     """The product image re-encoded from its pixels, like the park's logo."""
     try:
         return sanitised_logo(upload)
@@ -160,14 +163,15 @@ class ProductForm(forms.Form):
         if self.data.get(self.add_prefix("kind")) == ProductKind.GIFT_VOUCHER:
             self.fields["nature"].required = False
 
-    def clean_image(self):
+    def clean_image(self) -> UploadedFile | None:
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
             return sanitised_image(image)
         return None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         kind = cleaned.get("kind")
         if kind:
             try:
@@ -242,8 +246,9 @@ class SlotScheduleForm(forms.Form):
         label=_("Places par créneau"), min_value=1, max_value=10000
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         minutes = cleaned.get("slot_minutes")
         if opens and closes:

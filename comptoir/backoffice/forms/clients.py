@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.customers.forms import COMPANY_FIELDS, ClientRecordForm
@@ -33,7 +34,7 @@ class GroupsField(forms.ModelMultipleChoiceField):
     """Group ids; one beyond any database integer is refused as unknown
     (Django would hand it to the database, which raises)."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: object) -> QuerySet[CustomerGroup]:
         for pk in value if isinstance(value, list | tuple) else []:
             try:
                 number = int(str(pk))
@@ -45,7 +46,8 @@ class GroupsField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        # Django's own check; the stubs do not declare it.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class BackofficeClientForm(ClientRecordForm):

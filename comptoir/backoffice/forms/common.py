@@ -4,7 +4,7 @@ the period filter of the sale and document lists."""
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ YES_NO = [(True, _("Oui")), (False, _("Non"))]
 REFERENCE = re.compile(r"^[0-9a-f]{32}$")
 
 
-def yes_no(value) -> bool:
+def yes_no(value: object) -> bool:
     return value in (True, "True", "true", "1", 1)
 
 
@@ -45,8 +45,9 @@ class PeriodFilterForm(forms.Form):
         park.queryset = organization.parks.all()
         park.empty_label = _("Tous")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("La fin de la période précède son début."))

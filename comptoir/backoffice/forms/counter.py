@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,9 @@ from comptoir.sales.slots import (
 
 from .clients import CLIENT_SEARCH_PLACEHOLDER
 from .common import clean_reference
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Labels come from the TextChoices: never retyped here.
 COUNTER_METHODS = [
@@ -64,7 +68,7 @@ PAYMENT_FIELDS = (
 )
 
 
-def _amount_field(label) -> forms.DecimalField:
+def _amount_field(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=False,
@@ -115,7 +119,7 @@ class CounterSaleForm(forms.Form):
         self,
         *args,
         organization: Organization,
-        products,
+        products: Iterable[Product],
         prices: dict[int, Decimal] | None = None,
         time_zone: str = DEFAULT_TIME_ZONE,
         for_payment: bool = True,
@@ -173,7 +177,7 @@ class CounterSaleForm(forms.Form):
     def price_of(self, product: Product) -> Decimal:
         return self.prices.get(product.pk, product.price_incl)
 
-    def product_rows(self):
+    def product_rows(self) -> list[dict[str, Any]]:
         return [
             {
                 "product": product,
@@ -196,8 +200,9 @@ class CounterSaleForm(forms.Form):
     def clean_voucher_code(self) -> str:
         return self.cleaned_data["voucher_code"].strip().upper()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         self._starts = {}
         for product in self.products:
             if product.kind != ProductKind.BOOKING:
@@ -226,14 +231,15 @@ class CounterSaleForm(forms.Form):
             self._check_payment(cleaned)
         return cleaned
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         if not self.for_payment and self.is_bound:
             for name in PAYMENT_FIELDS:
-                self._errors.pop(name, None)
+                # Set by full_clean; the stubs do not declare it.
+                self._errors.pop(name, None)  # type: ignore[attr-defined]
                 self.cleaned_data.pop(name, None)
 
-    def _check_payment(self, cleaned) -> None:
+    def _check_payment(self, cleaned: dict[str, Any]) -> None:
         method = cleaned.get("method")
         code = cleaned.get("voucher_code")
         if method == PaymentMethod.GIFT_VOUCHER and not code:
@@ -255,7 +261,7 @@ class CounterSaleForm(forms.Form):
                     _("Paiement mixte : saisissez le montant de chaque moyen."),
                 )
 
-    def _quietly(self, name: str):
+    def _quietly(self, name: str) -> Any:
         """A payment field's value, or None when it is empty or malformed."""
         try:
             return self.fields[name].clean(self[name].value())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.einvoicing.models import Mode, ReportingPeriod
+from comptoir.einvoicing.models import EInvoicingSettings, Mode, ReportingPeriod
 from comptoir.einvoicing.services.config import SettingsInput
 
 
@@ -46,7 +47,7 @@ class EInvoicingSettingsForm(forms.Form):
         label=_("Périodicité de l'e-reporting"), choices=ReportingPeriod.choices
     )
 
-    def __init__(self, *args, config, **kwargs):
+    def __init__(self, *args: Any, config: EInvoicingSettings, **kwargs: Any) -> None:
         self.config = config
         kwargs.setdefault(
             "initial",
@@ -59,8 +60,9 @@ class EInvoicingSettingsForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        data = cast("dict[str, Any]", super().clean())
         mode = data.get("mode")
         base_url = data.get("base_url") or ""
         if mode == Mode.PRODUCTION:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -168,14 +169,15 @@ class ParkForm(forms.ModelForm):
             raise forms.ValidationError(_("Un autre parc utilise déjà ce code."))
         return series
 
-    def clean_logo(self):
+    def clean_logo(self) -> File | bool | None:
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):
             return sanitised_logo(logo)
         return logo
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         if cleaned.get("remove_logo") and not isinstance(
             cleaned.get("logo"), UploadedFile
         ):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.sales.models import Channel, PaymentMethod
+from comptoir.sales.models import Channel, PaymentMethod, Sale, SaleLine
 
 from .common import PeriodFilterForm, clean_reference
 from .counter import COUNTER_METHODS
@@ -29,7 +31,7 @@ class RefundForm(forms.Form):
         error_messages={"required": _("Indiquez le motif du remboursement.")},
     )
 
-    def __init__(self, *args, sale, **kwargs):
+    def __init__(self, *args: Any, sale: Sale, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sale = sale
         self.lines = [line for line in sale.lines.all() if line.net_quantity > 0]
@@ -45,7 +47,7 @@ class RefundForm(forms.Form):
                 widget=forms.NumberInput(attrs={"min": 0, "max": line.net_quantity}),
             )
 
-    def line_rows(self):
+    def line_rows(self) -> list[tuple[SaleLine, BoundField]]:
         return [(line, self[f"line_{line.pk}"]) for line in self.lines]
 
     def clean_reference(self) -> str:
@@ -61,7 +63,7 @@ class RefundForm(forms.Form):
         }
 
 
-def _default_refund_method(sale) -> str:
+def _default_refund_method(sale: Sale) -> str:
     first = next((p for p in sale.payments.all() if p.amount > 0), None)
     return first.method if first else PaymentMethod.CASH
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
@@ -12,6 +14,7 @@ from comptoir.alerts.selectors import open_alert_count
 from comptoir.core.clock import DEFAULT_TIME_ZONE, format_date, format_datetime
 from comptoir.core.money import format_money
 from comptoir.customers.selectors import field_labels
+from comptoir.invoicing.models import Invoice
 
 register = template.Library()
 NBSP = "\u00a0"
@@ -19,7 +22,7 @@ DEFAULT_TZ = DEFAULT_TIME_ZONE
 
 
 @register.simple_tag(takes_context=True)
-def open_alerts(context) -> int:
+def open_alerts(context: template.Context) -> int:
     """Open alerts of the signed-in staff member's organization (nav badge)."""
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -33,7 +36,7 @@ money = register.filter("money", format_money)
 
 
 @register.filter
-def rate(value) -> str:
+def rate(value: Decimal | str | None) -> str:
     """20 %, 5,5 %, or "hors champ" for a multi-purpose voucher."""
     if value in (None, ""):
         return _("hors champ")
@@ -44,23 +47,23 @@ def rate(value) -> str:
 
 
 @register.filter
-def local_dt(value, tz_name: str = DEFAULT_TZ) -> str:
+def local_dt(value: dt.datetime | None, tz_name: str = DEFAULT_TZ) -> str:
     """05/03/2024 18:23 in the park's time zone."""
     return format_datetime(value, tz_name or DEFAULT_TZ)
 
 
 @register.filter
-def day(value) -> str:
+def day(value: dt.date | None) -> str:
     return format_date(value)
 
 
 @register.filter
-def labels(fields) -> str:
+def labels(fields: Iterable[str] | None) -> str:
     """Missing field names as the operator reads them."""
     return ", ".join(field_labels(list(fields or [])))
 
 
 @register.filter
-def signed(document, name: str):
+def signed(document: Invoice, name: str) -> Decimal:
     """A document amount, negative on a credit note."""
     return document.sign * getattr(document, name)

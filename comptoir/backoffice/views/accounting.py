@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
+from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -25,6 +34,7 @@ from comptoir.accounting.services import (
     stream_chunks,
     write_export,
 )
+from comptoir.organizations.models import Park
 
 from ..forms.accounting import AccountPlanForm, JournalExportForm, ParkChoiceForm
 from ..mixins import ManagerRequiredMixin
@@ -34,7 +44,7 @@ class AccountPlanView(ManagerRequiredMixin, TemplateView):
     template_name = "backoffice/accounting/plan.html"
     section = "accounting"
 
-    def park(self):
+    def park(self) -> tuple[ParkChoiceForm, Park]:
         chooser = ParkChoiceForm(
             self.request.GET or None, organization=self.organization
         )
@@ -47,14 +57,14 @@ class AccountPlanView(ManagerRequiredMixin, TemplateView):
             initial={"park": park}, organization=self.organization
         ), park
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         chooser, park = self.park()
         form = kwargs.get("form") or AccountPlanForm(accounts=plan_of(park.pk).accounts)
         context.update(chooser=chooser, park=park, form=form)
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         _chooser, park = self.park()
         form = AccountPlanForm(request.POST, accounts=plan_of(park.pk).accounts)
         if not form.is_valid():
@@ -79,7 +89,7 @@ class JournalExportView(ManagerRequiredMixin, TemplateView):
     template_name = "backoffice/accounting/exports.html"
     section = "accounting"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = kwargs.get("form") or JournalExportForm(organization=self.organization)
         jobs = list(exports_of(self.organization.pk)[:20])
@@ -94,7 +104,7 @@ class JournalExportView(ManagerRequiredMixin, TemplateView):
         )
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponseBase:
         form = JournalExportForm(request.POST, organization=self.organization)
         if not form.is_valid():
             messages.error(request, _("Export non lancé : vérifiez la période."))
@@ -140,7 +150,7 @@ class JournalExportView(ManagerRequiredMixin, TemplateView):
 
 
 class JournalExportDownloadView(ManagerRequiredMixin, View):
-    def get(self, request, public_id):
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
         job = get_object_or_404(
             exports_of(self.organization.pk).filter(status=ExportStatus.READY),
             public_id=public_id,
@@ -149,5 +159,5 @@ class JournalExportDownloadView(ManagerRequiredMixin, View):
             job.file.open("rb"),
             as_attachment=True,
             filename=job.filename,
-            content_type=CONTENT_TYPES[job.format],
+            content_type=CONTENT_TYPES[ExportFormat(job.format)],
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +30,7 @@ class AlertListView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/alerts/list.html"
     section = "alerts"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         closed = self.request.GET.get("etat") == "fermees"
         org_id = self.organization.pk
@@ -57,7 +60,7 @@ class AlertCloseView(ManagerRequiredMixin, View):
 
     section = "alerts"
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         alert = get_object_or_404(
             alerts_of(self.organization.pk).exclude(
                 kind=AlertKind.INVOICE_NOT_GENERATED

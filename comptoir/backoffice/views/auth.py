@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import login
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,25 +19,27 @@ class LoginView(FormView):
     template_name = "backoffice/login.html"
     form_class = StaffLoginForm
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if getattr(request.user, "is_staff_member", False):
             return redirect(self.success_url_for(request))
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["next"] = self.request.POST.get("next") or self.request.GET.get("next")
         return context
 
-    def form_valid(self, form):
+    def form_valid(self, form: StaffLoginForm) -> HttpResponse:
         login(self.request, form.user)
         return redirect(self.success_url_for(self.request))
 
     @staticmethod
-    def success_url_for(request) -> str:
+    def success_url_for(request: HttpRequest) -> str:
         target = request.POST.get("next") or request.GET.get("next") or ""
         if target.startswith("/backoffice/") and url_has_allowed_host_and_scheme(
             target,

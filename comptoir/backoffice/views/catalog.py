@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,12 @@ from django.views import View
 from django.views.generic import TemplateView
 from PIL import Image, UnidentifiedImageError
 
-from comptoir.catalog.models import Product, ProductKind, weekday_choices
+from comptoir.catalog.models import (
+    Product,
+    ProductKind,
+    SlotSchedule,
+    weekday_choices,
+)
 from comptoir.catalog.selectors import group_prices_of, products_of
 from comptoir.catalog.services import (
     CatalogError,
@@ -89,7 +94,7 @@ def image_preview(product: Product) -> str:
 MONEY_FIELDS = frozenset({"price_incl"})
 
 
-def _shown(value, name: str = "") -> str:
+def _shown(value: Any, name: str = "") -> str:
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     if value in ("", None):
@@ -183,7 +188,7 @@ class CatalogMixin(ManagerRequiredMixin):
 class ProductListView(CatalogMixin, TemplateView):
     template_name = "backoffice/catalog/list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         show = self.request.GET.get("etat", "actifs")
         products = products_of(self.organization.pk).prefetch_related(
@@ -204,7 +209,7 @@ class ProductListView(CatalogMixin, TemplateView):
 class ProductCreateView(CatalogMixin, TemplateView):
     template_name = "backoffice/catalog/create.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault(
             "form",
@@ -215,7 +220,7 @@ class ProductCreateView(CatalogMixin, TemplateView):
         )
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         form = ProductForm(request.POST, request.FILES, organization=self.organization)
         if form.is_valid():
             try:
@@ -240,7 +245,7 @@ class ProductCreateView(CatalogMixin, TemplateView):
 class ProductDetailView(CatalogMixin, TemplateView):
     template_name = "backoffice/catalog/detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         product = kwargs.get("product") or self.get_product()
         schedule = schedule_of(product)
@@ -274,7 +279,7 @@ class ProductDetailView(CatalogMixin, TemplateView):
             )
         return context
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         product = self.get_product()
         form = ProductForm(
             request.POST,
@@ -311,7 +316,7 @@ class ProductDetailView(CatalogMixin, TemplateView):
         )
 
 
-def _schedule_initial(schedule) -> dict:
+def _schedule_initial(schedule: SlotSchedule | None) -> dict:
     if schedule is None:
         return {
             "weekdays": list("0123456"),
@@ -329,7 +334,7 @@ def _schedule_initial(schedule) -> dict:
     }
 
 
-def _shown_day(request, product: Product) -> dt.date:
+def _shown_day(request: HttpRequest, product: Product) -> dt.date:
     today = business_date(timezone.now(), product.park.time_zone)
     try:
         return dt.date.fromisoformat(request.GET.get("jour", ""))
@@ -338,7 +343,7 @@ def _shown_day(request, product: Product) -> dt.date:
 
 
 class ProductArchiveView(CatalogMixin, View):
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         product = self.get_product()
         active = request.POST.get("active") == "1"
         set_product_active(product=product, active=active, actor=request.user)
@@ -353,7 +358,7 @@ class ProductArchiveView(CatalogMixin, View):
 
 
 class ProductDeleteView(CatalogMixin, View):
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         product = self.get_product()
         try:
             delete_product(product=product, actor=request.user)
@@ -367,7 +372,7 @@ class ProductDeleteView(CatalogMixin, View):
 class GroupPriceView(ProductDetailView):
     http_method_names = ["post"]
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         product = self.get_product()
         form = GroupPriceForm(request.POST, organization=self.organization)
         if form.is_valid():
@@ -394,7 +399,7 @@ class GroupPriceView(ProductDetailView):
 
 
 class GroupPriceRemoveView(CatalogMixin, View):
-    def post(self, request, pk, group_pk):
+    def post(self, request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
         product = self.get_product()
         group = get_object_or_404(groups_of(self.organization.pk), pk=group_pk)
         remove_group_price(product=product, group=group, actor=request.user)
@@ -409,7 +414,7 @@ class GroupPriceRemoveView(CatalogMixin, View):
 class SlotScheduleView(ProductDetailView):
     http_method_names = ["post"]
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         product = self.get_product()
         if product.kind != ProductKind.BOOKING:
             raise Http404
@@ -435,7 +440,7 @@ class SlotScheduleView(ProductDetailView):
 class ClosedDayView(ProductDetailView):
     http_method_names = ["post"]
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         product = self.get_product()
         if product.kind != ProductKind.BOOKING:
             raise Http404

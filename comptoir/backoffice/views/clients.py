@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +28,7 @@ from comptoir.customers.services import (
     invite_member,
     save_client,
 )
+from comptoir.organizations.models import User
 
 from ..forms.clients import BackofficeClientForm, ClientFilterForm
 from ..history import entries
@@ -39,7 +43,7 @@ from ..queries import (
 CLIENTS_PER_PAGE = 50
 
 
-def safe_next(request) -> str:
+def safe_next(request: HttpRequest) -> str:
     """A back-office address to return to after saving, when one was given."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target.startswith("/backoffice/") and url_has_allowed_host_and_scheme(
@@ -53,7 +57,7 @@ class ClientListView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/clients/list.html"
     section = "clients"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = ClientFilterForm(
             self.request.GET or None, organization=self.organization
@@ -75,13 +79,16 @@ class ClientListView(StaffRequiredMixin, TemplateView):
 class ClientFormMixin(StaffRequiredMixin):
     section = "clients"
 
-    def make_form(self, client, data=None):
+    def make_form(
+        self, client: Client, data: QueryDict | None = None
+    ) -> BackofficeClientForm:
         park = client.initial_park if client.pk else self.organization.parks.first()
         return BackofficeClientForm(
             data,
             instance=client,
             organization=self.organization,
-            can_edit_groups=self.request.user.is_manager,
+            # StaffRequiredMixin lets only staff members in.
+            can_edit_groups=cast(User, self.request.user).is_manager,
             invoice_fields=required_invoice_fields(park),
         )
 
@@ -89,16 +96,16 @@ class ClientFormMixin(StaffRequiredMixin):
 class ClientCreateView(ClientFormMixin, TemplateView):
     template_name = "backoffice/clients/create.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self.make_form(self._new_client()))
         context["next"] = safe_next(self.request)
         return context
 
-    def _new_client(self):
+    def _new_client(self) -> Client:
         return Client(organization=self.organization)
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         form = self.make_form(self._new_client(), request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -122,13 +129,13 @@ class ClientDetailView(ClientFormMixin, TemplateView):
 
     template_name = "backoffice/clients/detail.html"
 
-    def get_client(self):
+    def get_client(self) -> Client:
         return get_object_or_404(
             clients_of(self.organization.pk).select_related("initial_park", "user"),
             pk=self.kwargs["pk"],
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         client = kwargs.get("client") or self.get_client()
         context.update(
@@ -145,7 +152,7 @@ class ClientDetailView(ClientFormMixin, TemplateView):
         )
         return context
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         client = self.get_client()
         form = self.make_form(client, request.POST)
         if not form.is_valid():
@@ -180,7 +187,7 @@ class ClientDetailView(ClientFormMixin, TemplateView):
 class ClientInviteView(StaffRequiredMixin, View):
     """Mail the client a link to choose a password for the member space."""
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         client = get_object_or_404(clients_of(self.organization.pk), pk=pk)
         if not client.email:
             messages.error(

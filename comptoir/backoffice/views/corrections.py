@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from comptoir.invoicing.exceptions import InvoicingError
+from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.corrections import correct_invoice
 
@@ -21,7 +26,7 @@ class InvoiceCorrectView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/invoices/correct.html"
     section = "sales"
 
-    def invoice(self):
+    def invoice(self) -> Invoice:
         return get_object_or_404(
             invoices_of_organization(self.organization.pk).filter(
                 kind="invoice", client__isnull=False
@@ -29,14 +34,14 @@ class InvoiceCorrectView(StaffRequiredMixin, TemplateView):
             public_id=self.kwargs["public_id"],
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         invoice = kwargs.get("invoice") or self.invoice()
         form = kwargs.get("form") or InvoiceCorrectionForm(instance=invoice.client)
         context.update(invoice=invoice, form=form, buyer=invoice.snapshot["buyer"])
         return context
 
-    def post(self, request, public_id):
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         invoice = self.invoice()
         form = InvoiceCorrectionForm(request.POST, instance=invoice.client)
         if not form.is_valid():

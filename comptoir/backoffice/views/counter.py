@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from comptoir.core.clock import DEFAULT_TIME_ZONE
+from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
     clients_of,
     field_labels,
@@ -20,6 +21,8 @@ from comptoir.customers.selectors import (
 )
 from comptoir.invoicing.exceptions import IncompleteClientRecord, InvoicingError
 from comptoir.invoicing.services import issue_invoices
+from comptoir.organizations.models import Park
+from comptoir.sales.models import Sale
 from comptoir.sales.services import SaleError, record_counter_sale
 
 from ..forms.counter import ClientSearchForm, CounterSaleForm
@@ -36,7 +39,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/counter.html"
     section = "counter"
 
-    def get_park(self):
+    def get_park(self) -> Park | None:
         parks = self.organization.parks.all()
         chosen = self.request.POST.get("parc") or self.request.GET.get("parc")
         if chosen:
@@ -45,7 +48,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
             return get_object_or_404(parks, pk=chosen)
         return parks.first()
 
-    def get_client(self):
+    def get_client(self) -> Client | None:
         data = self.request.POST if self.request.method == "POST" else self.request.GET
         action = posted_action(data)
         if action == "clear_client":
@@ -55,7 +58,15 @@ class CounterView(StaffRequiredMixin, TemplateView):
             return None
         return get_object_or_404(clients_of(self.organization.pk), pk=chosen)
 
-    def make_form(self, park, client, *, data=None, initial=None, for_payment=True):
+    def make_form(
+        self,
+        park: Park | None,
+        client: Client | None,
+        *,
+        data: QueryDict | None = None,
+        initial: dict[str, Any] | None = None,
+        for_payment: bool = True,
+    ) -> CounterSaleForm:
         products = list(counter_products(park)) if park else []
         return CounterSaleForm(
             data,
@@ -69,7 +80,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
             initial=initial,
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         park = kwargs.get("park") or self.get_park()
         client = kwargs["client"] if "client" in kwargs else self.get_client()
@@ -95,7 +106,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
         )
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         park = self.get_park()
         if park is None:
             return redirect("backoffice:counter")
@@ -144,9 +155,9 @@ class CounterView(StaffRequiredMixin, TemplateView):
             issue_now(request, sale)
         return redirect("backoffice:sale", public_id=sale.public_id)
 
-    def redraw(self, park, client):
+    def redraw(self, park: Park | None, client: Client | None) -> HttpResponse:
         """The same basket, another client or search: nothing typed is lost."""
-        carried = {
+        carried: dict[str, Any] = {
             name: value
             for name, value in self.request.POST.items()
             if name not in {"client", "csrfmiddlewaretoken", "action", "choose"}
@@ -158,7 +169,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
         )
 
 
-def posted_action(data) -> str:
+def posted_action(data: QueryDict) -> str:
     """Which button was pressed; a "Choisir" button carries the client id."""
     if "choose" in data:
         return "choose"
@@ -180,7 +191,7 @@ def preview(form: CounterSaleForm) -> dict:
     }
 
 
-def sale_change(sale) -> Decimal:
+def sale_change(sale: Sale) -> Decimal:
     receipt = getattr(sale, "counter_receipt", None)
     return receipt.change_due if receipt is not None else Decimal("0.00")
 
@@ -191,7 +202,7 @@ def is_id(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
-def issue_now(request, sale) -> bool:
+def issue_now(request: HttpRequest, sale: Sale) -> bool:
     """Issue the sale's invoice and say what happened; False when refused."""
     try:
         invoices = issue_invoices(sale=sale, issued_by=request.user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -16,7 +18,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/dashboard.html"
     section = "dashboard"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         org_id = self.organization.pk
         park = self.organization.parks.first()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +30,7 @@ class EInvoicingSettingsView(ManagerRequiredMixin, TemplateView):
     template_name = "backoffice/einvoicing/settings.html"
     section = "einvoicing"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         config = settings_for(self.organization)
         context.update(
@@ -38,7 +41,7 @@ class EInvoicingSettingsView(ManagerRequiredMixin, TemplateView):
         )
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         config = settings_for(self.organization)
         if "test" in request.POST:
             ok, message = test_connection(
@@ -71,7 +74,7 @@ class EReportListView(ManagerRequiredMixin, TemplateView):
     template_name = "backoffice/einvoicing/reports.html"
     section = "einvoicing"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         reports = ereports_of(self.organization.pk)
         page = Paginator(reports, REPORTS_PER_PAGE).get_page(
@@ -80,7 +83,7 @@ class EReportListView(ManagerRequiredMixin, TemplateView):
         context.update(page=page, config=settings_for(self.organization))
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         config = settings_for(self.organization)
         if not config.is_enabled:
             messages.error(request, _("La facturation électronique est désactivée."))
@@ -108,7 +111,7 @@ class EReportListView(ManagerRequiredMixin, TemplateView):
 class ClientDirectoryView(StaffRequiredMixin, View):
     """Ask the PA's directory about the client's SIREN now."""
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         client = get_object_or_404(clients_of(self.organization.pk), pk=pk)
         if not client.siren:
             messages.error(request, _("Cette fiche n'a pas de SIREN valide."))

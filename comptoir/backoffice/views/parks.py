@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from PIL import Image, UnidentifiedImageError
 
 from comptoir.core import audit
-from comptoir.organizations.models import PARK_SETTINGS_FIELDS, Park
+from comptoir.core.models import AuditEvent
+from comptoir.organizations.models import PARK_SETTINGS_FIELDS, Park, User
 from comptoir.organizations.services import (
     UPDATED,
     SeriesLocked,
@@ -69,7 +72,7 @@ def describe(data: dict) -> str:
     return _("Réglages modifiés : %(changes)s") % {"changes": " ; ".join(parts)}
 
 
-def _shown(value) -> str:
+def _shown(value: str | bool) -> str:
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     return value
@@ -82,7 +85,7 @@ def park_history(park: Park) -> list[Entry]:
     ]
 
 
-def _who(event) -> str:
+def _who(event: AuditEvent) -> str:
     if event.actor is None:
         return _("Automatique")
     return event.actor.get_full_name() or event.actor.email
@@ -108,7 +111,7 @@ class ParkListView(ManagerRequiredMixin, TemplateView):
     template_name = "backoffice/parks/list.html"
     section = "parks"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["parks"] = self.organization.parks.annotate(
             document_count=Count("invoices")
@@ -123,7 +126,12 @@ class ParkDetailView(ManagerRequiredMixin, TemplateView):
     def get_park(self) -> Park:
         return get_object_or_404(self.organization.parks.all(), pk=self.kwargs["pk"])
 
-    def make_form(self, park: Park, data=None, files=None) -> ParkForm:
+    def make_form(
+        self,
+        park: Park,
+        data: QueryDict | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+    ) -> ParkForm:
         return ParkForm(
             data,
             files,
@@ -132,7 +140,7 @@ class ParkDetailView(ManagerRequiredMixin, TemplateView):
             series_locked=has_documents(park),
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         park = kwargs.get("park") or self.get_park()
         context.update(
@@ -143,7 +151,7 @@ class ParkDetailView(ManagerRequiredMixin, TemplateView):
         )
         return context
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         park = self.get_park()
         form = self.make_form(park, request.POST, request.FILES)
         if form.is_valid():
@@ -153,7 +161,8 @@ class ParkDetailView(ManagerRequiredMixin, TemplateView):
                     values=_settings_of(form),
                     logo=_new_logo(form),
                     remove_logo=bool(form.cleaned_data.get("remove_logo")),
-                    actor=request.user,
+                    # StaffRequiredMixin lets only staff members in.
+                    actor=cast(User, request.user),
                 )
             except SeriesLocked:
                 form.add_error(

@@ -7,8 +7,11 @@ connection is in the audit trail.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from comptoir.core.audit import history
-from comptoir.payments.models import ProviderName
+from comptoir.payments.models import ProviderAccount, ProviderName
 from comptoir.payments.providers import simulator_enabled
 from comptoir.payments.selectors import account_of, mask, unmatched_events
 from comptoir.payments.services import save_provider_account, test_provider_connection
@@ -43,7 +46,9 @@ class ProviderAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, account=None, **kwargs):
+    def __init__(
+        self, *args: Any, account: ProviderAccount | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
         choices = [(ProviderName.STRIPE.value, ProviderName.STRIPE.label)]
@@ -51,7 +56,7 @@ class ProviderAccountForm(forms.Form):
             choices.insert(
                 0, (ProviderName.SIMULATOR.value, ProviderName.SIMULATOR.label)
             )
-        self.fields["provider"].choices = choices
+        cast(forms.ChoiceField, self.fields["provider"]).choices = choices
         for name in ("secret_key", "webhook_secret"):
             stored = (getattr(account, name, "") or "") if account else ""
             if stored:
@@ -59,8 +64,9 @@ class ProviderAccountForm(forms.Form):
                     "Enregistrée : %(masked)s. Laissez vide pour la conserver."
                 ) % {"masked": mask(stored)}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         if cleaned.get("provider") != ProviderName.STRIPE:
             return cleaned
         account = self.account
@@ -89,7 +95,9 @@ class PaymentSettingsView(ManagerRequiredMixin, TemplateView):
     template_name = "backoffice/payments/settings.html"
     section = "payments"
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(
+        self, form: ProviderAccountForm | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         account = account_of(self.organization.pk)
         if form is None:
@@ -124,7 +132,7 @@ class PaymentSettingsView(ManagerRequiredMixin, TemplateView):
         )
         return context
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         if "test" in request.POST:
             account = account_of(self.organization.pk)
             if account is None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import cast
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ class SaleReceiptView(StaffRequiredMixin, View):
     """Print the receipt (a POST: each print is counted, later ones are
     duplicates); the PDF opens in the browser, ready to print."""
 
-    def post(self, request, public_id):
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         sale = sale_for(self.organization, public_id)
         try:
             printed = print_receipt(sale=sale, printed_by=request.user)
@@ -34,8 +37,9 @@ class SaleReceiptView(StaffRequiredMixin, View):
             if printed.is_duplicate
             else f"ticket-{sale.number}.pdf"
         )
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=name
+        # Always a header value: a filename is given.
+        response["Content-Disposition"] = cast(
+            str, content_disposition_header(as_attachment=False, filename=name)
         )
         response["Cache-Control"] = "private, no-store"
         return response
@@ -44,7 +48,7 @@ class SaleReceiptView(StaffRequiredMixin, View):
 class DocumentResendView(StaffRequiredMixin, View):
     """ "Renvoyer la facture": mail the invoice or credit note again."""
 
-    def post(self, request, public_id):
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         document = get_object_or_404(
             invoices_of_organization(self.organization.pk).select_related(
                 "client", "sale"
@@ -56,6 +60,8 @@ class DocumentResendView(StaffRequiredMixin, View):
         except NoRecipient as exc:
             messages.error(request, exc.message)
         else:
+            # NoRecipient was not raised: the document has a client.
+            assert document.client is not None
             messages.success(
                 request,
                 _("%(number)s renvoyé à %(email)s.")

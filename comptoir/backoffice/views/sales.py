@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,10 +17,11 @@ from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.corrections import correctable_invoice_ids
 from comptoir.invoicing.services.documents import pdf_bytes
+from comptoir.organizations.models import Organization, User
 from comptoir.payments.models import RefundStatus
 from comptoir.payments.refunds import provider_payment_of, request_refund
 from comptoir.payments.selectors import events_of_sale, refunds_of_sale
-from comptoir.sales.models import PaymentMethod
+from comptoir.sales.models import PaymentMethod, Sale
 from comptoir.sales.selectors import entitlements_of, sales_of
 from comptoir.sales.services import SaleError, refund_sale
 
@@ -35,7 +39,7 @@ class SaleListView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/sales/list.html"
     section = "sales"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = SaleFilterForm(self.request.GET or None, organization=self.organization)
         data = form.cleaned_data if form.is_valid() else {}
@@ -45,7 +49,7 @@ class SaleListView(StaffRequiredMixin, TemplateView):
         return context
 
 
-def sale_for(organization, public_id):
+def sale_for(organization: Organization, public_id: uuid.UUID) -> Sale:
     return get_object_or_404(
         sales_of(organization.pk).select_related("organization"), public_id=public_id
     )
@@ -55,12 +59,14 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
     template_name = "backoffice/sales/detail.html"
     section = "sales"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         sale = sale_for(self.organization, self.kwargs["public_id"])
         state = invoice_state(sale)
         refund_form = kwargs.get("refund_form")
-        if refund_form is None and self.request.user.is_manager and sale.is_paid:
+        # StaffRequiredMixin lets only staff members in.
+        staff = cast(User, self.request.user)
+        if refund_form is None and staff.is_manager and sale.is_paid:
             refund_form = RefundForm(sale=sale)
         context.update(
             sale=sale,
@@ -81,7 +87,7 @@ class SaleDetailView(StaffRequiredMixin, TemplateView):
 class SaleIssueInvoiceView(StaffRequiredMixin, View):
     """Issue the sale's invoice by hand; refused with the missing fields."""
 
-    def post(self, request, public_id):
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         sale = sale_for(self.organization, public_id)
         issue_now(request, sale)
         back = safe_next(request)
@@ -96,7 +102,7 @@ class SaleRefundView(SaleDetailView):
     manager_only = True
     http_method_names = ["post"]
 
-    def post(self, request, public_id):
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         sale = sale_for(self.organization, public_id)
         form = RefundForm(request.POST, sale=sale)
         everything = "everything" in request.POST
@@ -132,7 +138,9 @@ class SaleRefundView(SaleDetailView):
         return redirect("backoffice:sale", public_id=sale.public_id)
 
 
-def _refund_through_provider(request, sale, form, everything):
+def _refund_through_provider(
+    request: HttpRequest, sale: Sale, form: RefundForm, everything: bool
+) -> HttpResponse:
     """The provider gives the card its money back first; the credit note
     follows its acceptance (now, or when its webhook comes)."""
     try:
@@ -182,7 +190,7 @@ def _refund_through_provider(request, sale, form, everything):
 class DocumentDownloadView(StaffRequiredMixin, View):
     """One invoice or credit note as PDF (Factur-X), named by its number."""
 
-    def get(self, request, public_id):
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         document = get_object_or_404(
             invoices_of_organization(self.organization.pk), public_id=public_id
         )

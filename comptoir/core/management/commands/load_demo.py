@@ -8,7 +8,7 @@ from comptoir.demo import LOGINS, PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Charge les données de démonstration (sans doublon si relancé)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         created = load_demo()
         self.stdout.write(
             "Données de démonstration chargées."
