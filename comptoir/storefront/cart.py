@@ -17,7 +17,7 @@ from typing import cast
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext as _
 
-from comptoir.catalog.models import ProductKind
+from comptoir.catalog.models import Product, ProductKind
 from comptoir.catalog.selectors import Offer, offers_for
 from comptoir.core.money import ZERO
 from comptoir.customers.models import Client
@@ -148,7 +148,7 @@ class PricedLine:
     booking_start: dt.datetime | None
 
     @property
-    def product(self):
+    def product(self) -> Product:
         return self.offer.product
 
     @property

@@ -3,6 +3,9 @@ member logged in for it (if any) and the basket."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from comptoir.customers.access import home_park, member_client
@@ -15,7 +18,7 @@ from .cart import Cart
 class ShopMixin:
     """Resolve `/<org_slug>/…`: an unknown organization is a 404."""
 
-    def setup(self, request, *args, **kwargs):
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         self.organization = get_object_or_404(Organization, slug=kwargs["org_slug"])
         self.client = member_client(request, self.organization)
@@ -31,7 +34,7 @@ class ShopMixin:
             )
         return self._eligible
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             organization=self.organization,
