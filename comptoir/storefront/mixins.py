@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.views.generic.base import ContextMixin, View
 
 from comptoir.customers.access import home_park, member_client
 from comptoir.customers.selectors import is_online_invoice_eligible
@@ -15,7 +16,7 @@ from comptoir.organizations.models import Organization
 from .cart import Cart
 
 
-class ShopMixin:
+class ShopMixin(ContextMixin, View):
     """Resolve `/<org_slug>/…`: an unknown organization is a 404."""
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
