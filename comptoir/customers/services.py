@@ -191,8 +191,6 @@ def invite_member(*, client: Client, actor, base_url: str) -> str:
     Raises InvitationNotSent when mail is not configured or the server
     refuses it: the operator is told, nothing is recorded as sent.
     """
-    from django.conf import settings
-
     if not mail_configured():
         raise InvitationNotSent(
             "L'invitation n'a pas été envoyée : l'envoi d'emails n'est pas "

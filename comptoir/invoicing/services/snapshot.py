@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import cast
 
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
-from comptoir.core.clock import format_datetime
+from comptoir.core.clock import business_date, format_datetime
 from comptoir.customers.models import Client, Profile
 from comptoir.customers.text import strip_forbidden
 from comptoir.organizations.models import Park
@@ -205,8 +205,6 @@ def build_snapshot(
 
 
 def payment_entries(payments, tz_name: str) -> list[dict]:
-    from comptoir.core.clock import business_date
-
     return [
         {
             "method": p.method,
