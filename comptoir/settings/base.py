@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "comptoir.members",
     "comptoir.backoffice",
     "comptoir.accounting",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
 from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.queueing import enqueue_with_documents
+from comptoir.core.totals import LineInput, compute_totals
 from comptoir.customers.selectors import (
     is_online_invoice_eligible,
     missing_invoice_fields,
@@ -32,7 +34,8 @@ from ..exceptions import (
 )
 from ..integrity import seal_counter, seal_document
 from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
-from ..totals import LineInput, compute_totals
+from .documents import render_document_task
+from .mail import invoices_issued_task
 from .snapshot import DocLine, build_snapshot, payment_entries
 
 logger = logging.getLogger(__name__)
@@ -202,8 +205,6 @@ def create_document(
     counter.seal = seal_counter(counter)
     counter.save(update_fields=["last_hash", "seal"])
     if render:
-        from ..tasks import enqueue_with_documents, render_document_task
-
         enqueue_with_documents(render_document_task, invoice_id=document.pk)
     return document
 
@@ -368,8 +369,6 @@ def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
             organization=sale.organization,
             data={"number": invoice.number, "sale": sale.number},
         )
-    from ..tasks import enqueue_with_documents, invoices_issued_task
-
     enqueue_with_documents(
         invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
     )

@@ -14,12 +14,11 @@ from typing import cast
 
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
 from comptoir.core.clock import business_date, format_datetime
+from comptoir.core.totals import DocumentTotals
 from comptoir.customers.models import Client, Profile
 from comptoir.customers.text import strip_forbidden
 from comptoir.organizations.models import Park
 from comptoir.sales.models import PaymentMethod, Sale
-
-from ..totals import DocumentTotals
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,9 +19,12 @@ from comptoir.catalog.models import (
 )
 from comptoir.core.clock import DEFAULT_TIME_ZONE
 from comptoir.customers.models import Client, CustomerGroup, Profile
+from comptoir.einvoicing.models import EInvoicingSettings, Mode
+from comptoir.einvoicing.services.reporting import period_of
+from comptoir.einvoicing.services.sync import sync
 from comptoir.invoicing.services import issue_invoices
 from comptoir.organizations.models import Organization, Park, Role, User, UserKind
-from comptoir.sales.models import Channel, PaymentMethod
+from comptoir.sales.models import Channel, Payment, PaymentMethod
 from comptoir.sales.services import Item, create_sale, record_payment
 
 PASSWORD = "comptoir-demo"
@@ -399,12 +403,6 @@ REFUSED_SIREN = "443061809"
 
 
 def _enable_einvoicing(organization) -> None:
-    from django.conf import settings
-    from django.utils import timezone
-
-    from comptoir.einvoicing.models import EInvoicingSettings, Mode
-    from comptoir.einvoicing.services.reporting import period_of
-
     if not settings.EINVOICING_LOCAL_STANDIN:
         return  # production settings: no stand-in, a real PA is set by hand
     today = timezone.localdate()
@@ -422,12 +420,6 @@ def _enable_einvoicing(organization) -> None:
 
 
 def _einvoicing_demo(organization, park, group, entry, snack, socks) -> None:
-    from django.utils import timezone
-
-    from comptoir.einvoicing.services.reporting import period_of
-    from comptoir.einvoicing.services.sync import sync
-    from comptoir.sales.models import Payment
-
     nova = _client(
         organization,
         park,
