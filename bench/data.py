@@ -289,7 +289,7 @@ def measure_all(args) -> dict:
     from bench.data_fixtures import MANAGER_EMAIL, SLUG
     from comptoir.customers.models import Client
     from comptoir.invoicing.models import Invoice
-    from comptoir.members.views import INVOICES_PER_PAGE
+    from comptoir.members.views.invoices import INVOICES_PER_PAGE
     from comptoir.organizations.models import User
 
     heavy = Client.objects.select_related("user").get(pk=1)

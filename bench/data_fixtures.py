@@ -328,18 +328,13 @@ LINES_SQL = """
 
 SNAPSHOT_SQL = """
 jsonb_build_object(
-    'version', 1,
     'document', jsonb_build_object(
         'kind', %(kind)s, 'type_code', %(type_code)s, 'number', {number},
         'issue_date', {issue_date}::text,
-        'issued_at', to_char({issued_at} AT TIME ZONE 'UTC',
-                             'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-        'issued_at_local', to_char({issued_at} AT TIME ZONE %(tz)s,
-                                   'DD/MM/YYYY HH24:MI'),
-        'scope', s.scope, 'cancels', {cancels}, 'reason', {reason},
+        'cancels', {cancels}, 'reason', {reason},
         'currency', 'EUR'),
     'sale', jsonb_build_object(
-        'number', s.sale_number, 'date', s.issue_date::text, 'channel', s.channel),
+        'number', s.sale_number, 'date', s.issue_date::text),
     'seller', %(seller)s::jsonb,
     'buyer', b.buyer,
     'lines', (
@@ -509,7 +504,6 @@ def load_history(
             snapshot = SNAPSHOT_SQL.format(
                 number="s.number",
                 issue_date="s.issue_date",
-                issued_at="s.issued_at",
                 cancels="'null'::jsonb",
                 reason="''",
                 paid="s.incl::text",
@@ -540,7 +534,6 @@ def load_history(
             snapshot = SNAPSHOT_SQL.format(
                 number="c.number",
                 issue_date="c.issue_date",
-                issued_at="c.issued_at",
                 cancels="jsonb_build_object('number', s.number, "
                 "'issue_date', s.issue_date::text)",
                 reason="'Remboursement à la demande du client'",

@@ -300,7 +300,7 @@ PROFILE_MARKERS = {
         "issue.py",
         "invoice_paid_online_sale",
     ),
-    "invoice document (create_document)": ("issue.py", "create_document"),
+    "invoice document (_issue_document)": ("issue.py", "_issue_document"),
     "snapshot (build_snapshot)": ("snapshot.py", "build_snapshot"),
     "hash chain (content_hash)": ("integrity.py", "content_hash"),
     "audit event (record)": ("audit.py", "record"),

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from comptoir.core.views import favicon, healthz
-from comptoir.shop.views import home
+from comptoir.shop.views.catalog import home
 
 urlpatterns = [
     path("", home, name="home"),

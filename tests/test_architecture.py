@@ -24,10 +24,6 @@ ALLOWED = {
         "comptoir/einvoicing/standin/checks.py",
         "factur_x_validator",
     ): "saxonche is a development dependency: production never compiles the rules",
-    # comptoir/backoffice/** is being split on another branch; these two go
-    # there (neither hides a cycle: backoffice is the top layer).
-    ("comptoir/backoffice/einvoicing_forms.py", "_local_standin"): "to fix upstream",
-    ("comptoir/backoffice/views/clients.py", "ClientCreateView._new_client"): "idem",
 }
 
 

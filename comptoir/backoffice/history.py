@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from comptoir.core.audit import history
 from comptoir.einvoicing.selectors import describe_event as describe_einvoicing
 
-from .forms import BackofficeClientForm
+from .forms.clients import BackofficeClientForm
 from .templatetags.backoffice import money
 
 

@@ -6,8 +6,6 @@ apps and only narrows it down (search, filters, totals).
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,9 +17,12 @@ from comptoir.catalog.models import Product
 from comptoir.catalog.selectors import offers_for
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.customers.selectors import (
+    client_word_q,
     clients_of,
     incomplete_client_ids,
     incomplete_clients,
+    search_clients,
+    search_words,
 )
 from comptoir.invoicing.models import DocumentKind, Invoice
 from comptoir.invoicing.selectors import invoices_of_organization
@@ -32,44 +33,6 @@ from comptoir.sales.models import Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
 
 ZERO = Decimal("0.00")
-CLIENT_SEARCH_FIELDS = [
-    "last_name",
-    "first_name",
-    "company_name",
-    "email",
-    "city",
-    "accounting_code",
-]
-
-
-# A search is bounded whatever is pasted into the box: at most this many
-# words (the first ones, repeats dropped), each cut to WORD_LENGTH characters.
-MAX_SEARCH_WORDS = 10
-MAX_SEARCH_WORD_LENGTH = 100
-
-
-def search_words(text: str) -> list[str]:
-    """The words a staff search looks for: bounded, so the query is too."""
-    words: list[str] = []
-    for word in (text or "").split():
-        word = word[:MAX_SEARCH_WORD_LENGTH]
-        if word.casefold() not in (w.casefold() for w in words):
-            words.append(word)
-        if len(words) == MAX_SEARCH_WORDS:
-            break
-    return words
-
-
-def search_clients(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
-    """Every word must match a name, the company, email, city or account."""
-    for word in search_words(text):
-        clients = clients.filter(
-            functools.reduce(
-                operator.or_,
-                (Q(**{f"{name}__icontains": word}) for name in CLIENT_SEARCH_FIELDS),
-            )
-        )
-    return clients
 
 
 def filter_clients(organization_id: int, data: dict) -> QuerySet[Client]:
@@ -151,14 +114,7 @@ def filter_sales(organization_id: int, data: dict) -> QuerySet[Sale]:
     if data.get("client"):
         for word in search_words(data["client"]):
             sales = sales.filter(
-                Q(number__icontains=word)
-                | functools.reduce(
-                    operator.or_,
-                    (
-                        Q(**{f"client__{name}__icontains": word})
-                        for name in CLIENT_SEARCH_FIELDS
-                    ),
-                )
+                Q(number__icontains=word) | client_word_q(word, "client__")
             )
     # `has_invoice` is annotated by with_invoice_flag, which the stubs cannot see.
     if data.get("invoice") == "with":
@@ -188,13 +144,7 @@ def filter_documents(organization_id: int, data: dict) -> QuerySet[Invoice]:
                 Q(buyer_name__icontains=word)
                 | Q(number__icontains=word)
                 | Q(sale_number__icontains=word)
-                | functools.reduce(
-                    operator.or_,
-                    (
-                        Q(**{f"client__{name}__icontains": word})
-                        for name in CLIENT_SEARCH_FIELDS
-                    ),
-                )
+                | client_word_q(word, "client__")
             )
     return documents
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -101,6 +103,59 @@ def online_invoice_eligible_q(client_path: str = "") -> Q:
 def is_online_invoice_eligible(client: Client) -> bool:
     """Whether this client is eligible for online invoices (see above)."""
     return Client.objects.filter(online_invoice_eligible_q(), pk=client.pk).exists()
+
+
+# A staff search of clients: every word must match one of these fields.
+CLIENT_SEARCH_FIELDS = (
+    "last_name",
+    "first_name",
+    "company_name",
+    "email",
+    "city",
+    "accounting_code",
+)
+# A search is bounded whatever is pasted into the box: at most this many
+# words (the first ones, repeats dropped), each cut to WORD_LENGTH characters.
+MAX_SEARCH_WORDS = 10
+MAX_SEARCH_WORD_LENGTH = 100
+
+
+def search_words(text: str) -> list[str]:
+    """The words a staff search looks for: bounded, so the query is too."""
+    words: list[str] = []
+    for word in (text or "").split():
+        word = word[:MAX_SEARCH_WORD_LENGTH]
+        if word.casefold() not in (w.casefold() for w in words):
+            words.append(word)
+        if len(words) == MAX_SEARCH_WORDS:
+            break
+    return words
+
+
+def client_word_q(word: str, client_path: str = "") -> Q:
+    """Clients with `word` in a name, the company, email, city or account.
+
+    `client_path` reaches the client from another model ("client__" from a
+    sale or a document), whose own searches add their numbers to it.
+    """
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(**{f"{client_path}{name}__icontains": word})
+            for name in CLIENT_SEARCH_FIELDS
+        ),
+    )
+
+
+def search_clients(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
+    """The `clients` matching every word of `text` (`client_word_q`).
+
+    The one client search of the back office: the client list, the counter's
+    client lookup and the group page's "add a member".
+    """
+    for word in search_words(text):
+        clients = clients.filter(client_word_q(word))
+    return clients
 
 
 def clients_of(organization_id: int) -> QuerySet[Client]:

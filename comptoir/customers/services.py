@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Field
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -17,34 +18,105 @@ from django.utils.http import urlsafe_base64_encode
 
 from comptoir.core import audit
 from comptoir.core.mail import mail_configured
-from comptoir.organizations.models import User, UserKind
+from comptoir.organizations.models import Organization, User, UserKind
 
 from .models import Client, CustomerGroup
 
 logger = logging.getLogger(__name__)
 
 
-def save_client_record(*, form, actor, organization) -> Client:
-    """Save a validated ClientRecordForm (or subclass) and record what changed.
+# What a record save never writes: the tenant, the member account (its
+# login follows the record's email, see `_move_login`), the mail language
+# and the dates.
+NOT_RECORD_FIELDS = frozenset(
+    {"id", "organization", "user", "language", "created_at", "updated_at"}
+)
 
-    Issued invoices keep their own snapshot: nothing issued changes.
+
+def _stored_value(client: Client, name: str) -> object:
+    field = cast(Field, Client._meta.get_field(name))
+    # A foreign key compares by id: no query for the related row.
+    return getattr(client, field.attname)
+
+
+def _new_value(name: str, value: object) -> object:
+    if Client._meta.get_field(name).is_relation:
+        return getattr(value, "pk", value)
+    return value
+
+
+def save_client(
+    *,
+    client: Client,
+    values: Mapping[str, object],
+    groups: Iterable[CustomerGroup] | None = None,
+    actor: User | None,
+    organization: Organization,
+) -> Client:
+    """Create or update a client record from validated values; audit it.
+
+    `client` is a new (unsaved) client or a stored one; `values` maps record
+    fields to their validated values (a park for `initial_park`); `groups`,
+    when given, replaces the client's groups. What changed is judged against
+    the stored record (a form's instance may already carry the new values),
+    and a changed email moves the member's login with it. Issued invoices
+    keep their own snapshot: nothing issued changes.
     """
+    editable = {f.name for f in Client._meta.concrete_fields} - NOT_RECORD_FIELDS
+    unknown = set(values) - editable
+    if unknown:
+        raise ValueError(f"Not client record fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        creating = form.instance.pk is None
-        client = form.save(commit=False)
+        creating = client.pk is None
+        if creating:
+            stored = Client(organization=organization)
+            stored_groups: set[int] = set()
+        else:
+            stored = Client.objects.get(pk=client.pk)
+            if stored.organization_id != organization.pk:
+                raise ValueError("client of another organization")
+            stored_groups = set(stored.groups.values_list("pk", flat=True))
+        changed = [
+            name
+            for name, value in values.items()
+            if _stored_value(stored, name) != _new_value(name, value)
+        ]
+        chosen = None if groups is None else list(groups)
+        if chosen is not None and {g.pk for g in chosen} != stored_groups:
+            changed.append("groups")
         client.organization = organization
-        if "email" in form.changed_data and client.user_id:
+        for name, value in values.items():
+            setattr(client, name, value)
+        if "email" in changed and client.user_id:
             _move_login(client)
         client.save()
-        form.save_m2m()
+        if chosen is not None:
+            client.groups.set(chosen)
         audit.record(
             client,
             "customers.client.created" if creating else "customers.client.updated",
             actor=actor,
             organization=organization,
-            data={"fields": sorted(form.changed_data)},
+            data={"fields": sorted(changed)},
         )
     return client
+
+
+def save_client_record(*, form, actor, organization) -> Client:
+    """`save_client` from a validated ClientRecordForm (or subclass).
+
+    Transitional: the shop checkout and the member profile still hand their
+    form over; the back office passes typed values to `save_client`.
+    """
+    editable = {f.name for f in Client._meta.concrete_fields} - NOT_RECORD_FIELDS
+    data = form.cleaned_data
+    return save_client(
+        client=form.instance,
+        values={name: data[name] for name in form.fields if name in editable},
+        groups=data["groups"] if "groups" in form.fields else None,
+        actor=actor,
+        organization=organization,
+    )
 
 
 class LoginTaken(ValueError):
@@ -63,19 +135,36 @@ def _move_login(client: Client) -> None:
 
 
 @transaction.atomic
-def save_group_settings(*, form, actor) -> CustomerGroup:
-    """Create or update a group from a valid GroupForm, with its audit trail."""
-    creating = form.instance.pk is None
-    enabled = form.cleaned_data["online_invoices"]
-    group = form.save(commit=False)
+def save_group_settings(
+    *,
+    group: CustomerGroup,
+    name: str,
+    private_shop: bool,
+    online_invoices: bool,
+    actor: User | None,
+) -> CustomerGroup:
+    """Create (`group` not saved yet) or update a group's settings.
+
+    `name` is validated (unique in the organization, trimmed). A new group
+    starts with online invoices off, then the switch is set, so that turning
+    it on is always its own audit event (`set_online_invoices`).
+    """
+    creating = group.pk is None
     if creating:
+        group.name, group.private_shop = name, private_shop
         group.online_invoices = False
         group.save()
         audit.record(group, "customers.group.created", actor=actor)
     else:
-        group.online_invoices = CustomerGroup.objects.get(pk=group.pk).online_invoices
+        stored = CustomerGroup.objects.get(pk=group.pk)
+        changed = [
+            field
+            for field, value in (("name", name), ("private_shop", private_shop))
+            if getattr(stored, field) != value
+        ]
+        group.name, group.private_shop = name, private_shop
+        group.online_invoices = stored.online_invoices
         group.save(update_fields=["name", "private_shop"])
-        changed = [name for name in form.changed_data if name != "online_invoices"]
         if changed:
             audit.record(
                 group,
@@ -87,7 +176,7 @@ def save_group_settings(*, form, actor) -> CustomerGroup:
                     "private_shop": group.private_shop,
                 },
             )
-    set_online_invoices(group=group, enabled=enabled, actor=actor)
+    set_online_invoices(group=group, enabled=online_invoices, actor=actor)
     return group
 
 

@@ -103,6 +103,38 @@ class Park(models.Model):
         return f"{self.name} ({self.public_code})"
 
 
+# A park's settings, the seller its next invoices name, by block as the
+# settings page shows them. The one list: the page's form, the settings
+# service (which refuses any other field) and its audit trail use it.
+PARK_IDENTITY_FIELDS = (
+    "name",
+    "company_name",
+    "legal_form",
+    "share_capital",
+    "siren",
+    "siret",
+    "rcs",
+    "vat_number",
+)
+PARK_ADDRESS_FIELDS = (
+    "address",
+    "address_complement",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "phone",
+)
+PARK_INVOICE_FIELDS = (
+    "invoice_series",
+    "payment_terms",
+    "penalty_text",
+    "vat_on_debits",
+    "require_buyer_siren",
+)
+PARK_SETTINGS_FIELDS = PARK_IDENTITY_FIELDS + PARK_ADDRESS_FIELDS + PARK_INVOICE_FIELDS
+
+
 class UserKind(models.TextChoices):
     STAFF = "staff", _("Personnel")
     MEMBER = "member", _("Membre")

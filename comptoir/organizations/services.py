@@ -19,27 +19,16 @@ from django.db import transaction
 from comptoir.core import audit
 
 from . import hooks
-from .models import Park, User
+from .models import PARK_IDENTITY_FIELDS, PARK_SETTINGS_FIELDS, Park, User
 
 UPDATED = "organizations.park.updated"
-# Text settings whose before and after the audit trail keeps.
-AUDITED_VALUES = frozenset(
-    {
-        "name",
-        "company_name",
-        "legal_form",
-        "share_capital",
-        "siren",
-        "siret",
-        "rcs",
-        "vat_number",
-        "invoice_series",
-        "vat_on_debits",
-        "require_buyer_siren",
-    }
-)
-# What a settings change may never touch.
-NOT_SETTINGS = frozenset({"id", "organization", "logo"})
+# Settings whose before and after the audit trail keeps: the seller's
+# identity and what decides its numbering and mentions, not its address.
+AUDITED_VALUES = frozenset(PARK_IDENTITY_FIELDS) | {
+    "invoice_series",
+    "vat_on_debits",
+    "require_buyer_siren",
+}
 
 
 class SeriesLocked(Exception):
@@ -66,14 +55,14 @@ def update_park_settings(
 ) -> Park:
     """Save validated settings of `park` and record what changed.
 
-    `values` maps the park's field names to their new, validated values;
-    `logo` is a new (already sanitised) logo file, `remove_logo` drops the
-    stored one. A new series code is refused with `SeriesLocked` once the
-    park has issued a document: the invoice counters are locked first, so no
-    first document can slip in between the check and the save.
+    `values` maps settings (`PARK_SETTINGS_FIELDS`) to their new, validated
+    values; `logo` is a new logo file, already sanitised
+    (`logos.sanitised_logo`); `remove_logo` drops the stored one. A new
+    series code is refused with `SeriesLocked` once the park has issued a
+    document: the invoice counters are locked first, so no first document
+    can slip in between the check and the save.
     """
-    editable = {f.name for f in Park._meta.concrete_fields} - NOT_SETTINGS
-    unknown = set(values) - editable
+    unknown = set(values) - set(PARK_SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Not park settings: {', '.join(sorted(unknown))}")
     stored = Park.objects.get(pk=park.pk)

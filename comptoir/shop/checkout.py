@@ -15,8 +15,7 @@ from comptoir.payments.services import release_pending_sale
 from comptoir.sales.models import Channel, Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import create_sale
-
-from .cart import PricedCart
+from comptoir.storefront.cart import PricedCart
 
 
 class CheckoutError(Exception):

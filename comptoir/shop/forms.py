@@ -25,8 +25,7 @@ from comptoir.customers.forms import CompanyDetailsForm
 from comptoir.customers.selectors import required_invoice_fields
 from comptoir.organizations.models import Park
 from comptoir.sales.places import day_availability, remaining_places
-
-from .cart import MAX_QUANTITY
+from comptoir.storefront.cart import MAX_QUANTITY
 
 
 class AddToCartForm(forms.Form):

@@ -12,8 +12,7 @@ from django.http import FileResponse, Http404
 from django.views import View
 
 from comptoir.catalog.selectors import offer_for
-
-from .mixins import ShopMixin
+from comptoir.storefront.mixins import ShopMixin
 
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 

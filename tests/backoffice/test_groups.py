@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from comptoir.backoffice.forms.groups import GroupForm
 from comptoir.core.audit import history
 from comptoir.customers.models import CustomerGroup
 from tests import factories
@@ -40,8 +41,6 @@ def test_a_new_group_has_online_invoices_off_by_default_with_the_seed_help(
 
 
 def test_the_default_radio_is_non(as_manager, organization):
-    from comptoir.backoffice.forms import GroupForm
-
     form = GroupForm(organization=organization)
     assert form["online_invoices"].value() is False
     html = str(form["online_invoices"])

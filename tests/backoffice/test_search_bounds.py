@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comptoir.backoffice.queries import MAX_SEARCH_WORDS, search_words
+from comptoir.customers.selectors import MAX_SEARCH_WORDS, search_words
 from tests import factories
 
 pytestmark = pytest.mark.django_db

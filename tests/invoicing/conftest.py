@@ -138,23 +138,17 @@ def build_snapshot(
                 "reference": "RMB-51C2E0" if credit else "PAY-7F3A21",
             }
         )
-    out_of_scope = all(line_input.vat_rate is None for line_input in inputs)
     return {
-        "version": 1,
         "document": {
             "kind": kind,
             "type_code": "381" if credit else "380",
             "number": number,
             "issue_date": issue_date,
-            "issued_at": f"{issue_date}T17:23:00+00:00",
-            "issued_at_local": f"{issue_date[8:10]}/{issue_date[5:7]}/"
-            f"{issue_date[:4]} 18:23",
-            "scope": "out_of_scope" if out_of_scope else "taxable",
             "cancels": cancels,
             "reason": reason,
             "currency": "EUR",
         },
-        "sale": {"number": "S-240205-000002", "date": sale_date, "channel": "online"},
+        "sale": {"number": "S-240205-000002", "date": sale_date},
         "seller": {**copy.deepcopy(SELLER), **(seller or {})},
         "buyer": {**copy.deepcopy(BUYER), **(buyer or {})},
         "lines": lines,

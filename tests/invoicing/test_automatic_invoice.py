@@ -101,7 +101,7 @@ def test_any_failure_while_issuing_still_commits_payment_with_an_alert(
     def broken(**kwargs):
         raise RuntimeError("stockage indisponible")
 
-    monkeypatch.setattr(issue_module, "create_document", broken)
+    monkeypatch.setattr(issue_module, "issue_invoice_document", broken)
     sale = factories.paid_online_sale(
         park, member, factories.basket(products, ("ticket", 1))
     )

@@ -37,7 +37,7 @@ def _pay_all(sale_ids: list[int], crash_every: int, issue_fails_every: int) -> i
     from comptoir.sales import hooks as sales_hooks
     from comptoir.sales.services import record_payment
 
-    real_create = issue_module.create_document
+    real_create = issue_module.issue_invoice_document
 
     def crash_after_the_rule(sale):
         # Runs after invoicing's receiver (registration order): the process
@@ -54,7 +54,7 @@ def _pay_all(sale_ids: list[int], crash_every: int, issue_fails_every: int) -> i
 
     # This forked process's own hook: the parent's is left as it was.
     sales_hooks.sale_paid.register(crash_after_the_rule)
-    issue_module.create_document = create_or_fail
+    issue_module.issue_invoice_document = create_or_fail
     crashed = 0
     for sale_id in sale_ids:
         sale = Sale.objects.get(pk=sale_id)

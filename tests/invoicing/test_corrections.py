@@ -229,7 +229,7 @@ def test_a_failure_mid_way_rolls_back_both_documents(
     def broken(**kwargs):
         raise IntegrityError("crash after the credit note")
 
-    monkeypatch.setattr(corrections, "create_document", broken)
+    monkeypatch.setattr(corrections, "issue_invoice_document", broken)
     with pytest.raises(IntegrityError):
         correct_invoice(invoice=wrong_invoice, reason="Adresse", corrected_by=manager)
     assert Invoice.objects.filter(sale=wrong_invoice.sale).count() == 1

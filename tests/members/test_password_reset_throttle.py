@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client as HttpClient
 
-from comptoir.members.views import RESETS_PER_ACCOUNT, RESETS_PER_ADDRESS
+from comptoir.members.views.password import RESETS_PER_ACCOUNT, RESETS_PER_ADDRESS
 from tests import factories
 from tests.shop.fixtures import members, text
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from comptoir.backoffice.forms.parks import ParkForm
 from comptoir.core import audit
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import PARK_SETTINGS_FIELDS, Park
 from comptoir.organizations.services import (
     UPDATED,
     SeriesLocked,
@@ -109,3 +110,18 @@ def test_only_settings_fields_can_be_written(park, manager):
     with pytest.raises(ValueError, match="organization"):
         update_park_settings(park=park, values={"organization": other}, actor=manager)
     assert Park.objects.get(pk=park.pk).organization_id == park.organization_id
+
+
+@pytest.mark.parametrize("name", ["public_code", "time_zone", "logo", "id"])
+def test_a_field_off_the_settings_list_is_refused(park, manager, name):
+    """PARK_SETTINGS_FIELDS is the one list: the page's form shows it, the
+    service writes nothing else."""
+    with pytest.raises(ValueError, match=name):
+        update_park_settings(park=park, values={name: "X"}, actor=manager)
+    assert not audit.history(park).filter(action=UPDATED).exists()
+
+
+def test_the_settings_page_edits_exactly_the_settings_fields(park, organization):
+    form = ParkForm(instance=park, organization=organization, series_locked=False)
+    shown = [field.name for _title, fields in form.sections() for field in fields]
+    assert shown == list(PARK_SETTINGS_FIELDS)

@@ -7,28 +7,9 @@ import io
 from django.urls import reverse
 from PIL import Image
 
-FIELDS = [
-    "name",
-    "company_name",
-    "legal_form",
-    "share_capital",
-    "siren",
-    "siret",
-    "rcs",
-    "vat_number",
-    "address",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
-    "email",
-    "phone",
-    "invoice_series",
-    "payment_terms",
-    "penalty_text",
-    "vat_on_debits",
-    "require_buyer_siren",
-]
+from comptoir.organizations.models import PARK_SETTINGS_FIELDS
+
+FIELDS = list(PARK_SETTINGS_FIELDS)
 
 
 def park_url(park) -> str:

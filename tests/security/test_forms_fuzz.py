@@ -36,12 +36,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comptoir.backoffice.forms import (
+from comptoir.backoffice.forms.clients import (
     ADDRESS_FIELDS,
     IDENTITY_FIELDS,
     BackofficeClientForm,
-    ParkForm,
 )
+from comptoir.backoffice.forms.parks import ParkForm
 from comptoir.customers.forms import COMPANY_FIELDS, CONTACT_FIELDS, ClientRecordForm
 from comptoir.customers.models import Client, CustomerGroup
 from comptoir.invoicing.models import Invoice

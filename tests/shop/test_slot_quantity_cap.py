@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from comptoir.shop.cart import MAX_QUANTITY
+from comptoir.storefront.cart import MAX_QUANTITY
 from tests.shop.fixtures import add_to_cart, cart_lines, shop, text
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ from comptoir.accounting.services import (
     write_export,
 )
 
-from ..accounting_forms import AccountPlanForm, JournalExportForm, ParkChoiceForm
+from ..forms.accounting import AccountPlanForm, JournalExportForm, ParkChoiceForm
 from ..mixins import ManagerRequiredMixin
 
 

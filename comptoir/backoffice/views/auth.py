@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 
-from ..forms import StaffLoginForm
+from ..forms.auth import StaffLoginForm
 
 
 class LoginView(FormView):

@@ -45,7 +45,7 @@ from comptoir.customers.selectors import groups_of
 from comptoir.sales.places import day_availability
 from comptoir.sales.selectors import bookings_on, was_sold
 
-from ..catalog_forms import (
+from ..forms.catalog import (
     ClosedDayForm,
     GroupPriceForm,
     ProductForm,

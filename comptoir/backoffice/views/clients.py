@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
     clients_of,
     is_online_invoice_eligible,
@@ -22,10 +23,10 @@ from comptoir.customers.services import (
     InvitationNotSent,
     LoginTaken,
     invite_member,
-    save_client_record,
+    save_client,
 )
 
-from ..forms import BackofficeClientForm, ClientFilterForm
+from ..forms.clients import BackofficeClientForm, ClientFilterForm
 from ..history import entries
 from ..mixins import StaffRequiredMixin
 from ..queries import (
@@ -95,16 +96,18 @@ class ClientCreateView(ClientFormMixin, TemplateView):
         return context
 
     def _new_client(self):
-        from comptoir.customers.models import Client
-
         return Client(organization=self.organization)
 
     def post(self, request):
         form = self.make_form(self._new_client(), request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        client = save_client_record(
-            form=form, actor=request.user, organization=self.organization
+        client = save_client(
+            client=form.instance,
+            values=form.record_values(),
+            groups=form.cleaned_data.get("groups"),
+            actor=request.user,
+            organization=self.organization,
         )
         messages.success(
             request, _("Fiche de %(name)s créée.") % {"name": client.display_name}
@@ -155,8 +158,12 @@ class ClientDetailView(ClientFormMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(client=self.get_client(), form=form, unsaved=True)
             )
-        client = save_client_record(
-            form=form, actor=request.user, organization=self.organization
+        client = save_client(
+            client=form.instance,
+            values=form.record_values(),
+            groups=form.cleaned_data.get("groups"),
+            actor=request.user,
+            organization=self.organization,
         )
         missing = missing_record_fields(client)
         if missing:

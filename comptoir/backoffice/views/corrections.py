@@ -11,7 +11,7 @@ from comptoir.invoicing.exceptions import InvoicingError
 from comptoir.invoicing.selectors import invoices_of_organization
 from comptoir.invoicing.services.corrections import correct_invoice
 
-from ..forms import InvoiceCorrectionForm
+from ..forms.corrections import InvoiceCorrectionForm
 from ..mixins import StaffRequiredMixin
 
 

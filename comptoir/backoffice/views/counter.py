@@ -11,18 +11,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from comptoir.core.clock import DEFAULT_TIME_ZONE
 from comptoir.customers.selectors import (
     clients_of,
     field_labels,
     missing_invoice_fields,
+    search_clients,
 )
 from comptoir.invoicing.exceptions import IncompleteClientRecord, InvoicingError
 from comptoir.invoicing.services import issue_invoices
 from comptoir.sales.services import SaleError, record_counter_sale
 
-from ..forms import ClientSearchForm, CounterSaleForm
+from ..forms.counter import ClientSearchForm, CounterSaleForm
 from ..mixins import StaffRequiredMixin
-from ..queries import counter_prices, counter_products, search_clients
+from ..queries import counter_prices, counter_products
 from ..templatetags.backoffice import money
 
 # Buttons of the counter form that only re-draw it: nothing is checked or
@@ -62,7 +64,7 @@ class CounterView(StaffRequiredMixin, TemplateView):
             prices=counter_prices(
                 organization_id=self.organization.pk, client=client, products=products
             ),
-            time_zone=park.time_zone if park else "Europe/Paris",
+            time_zone=park.time_zone if park else DEFAULT_TIME_ZONE,
             for_payment=for_payment,
             initial=initial,
         )

@@ -17,7 +17,7 @@ from comptoir.einvoicing.services.config import test_connection, update_settings
 from comptoir.einvoicing.services.directory import directory_entry
 from comptoir.einvoicing.services.reporting import resend_report, sync_reports
 
-from ..einvoicing_forms import EInvoicingSettingsForm
+from ..forms.einvoicing import EInvoicingSettingsForm
 from ..mixins import ManagerRequiredMixin, StaffRequiredMixin
 
 REPORTS_PER_PAGE = 30

@@ -24,7 +24,7 @@ from comptoir.customers.services import (
     save_group_settings,
 )
 
-from ..forms import GroupForm
+from ..forms.groups import GroupForm
 from ..history import entries
 from ..mixins import ManagerRequiredMixin
 from ..queries import (
@@ -74,7 +74,13 @@ class GroupCreateView(ManagerRequiredMixin, TemplateView):
         form = GroupForm(request.POST, organization=self.organization)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        group = save_group_settings(form=form, actor=request.user)
+        group = save_group_settings(
+            group=form.instance,
+            name=form.cleaned_data["name"],
+            private_shop=form.cleaned_data["private_shop"],
+            online_invoices=form.cleaned_data["online_invoices"],
+            actor=request.user,
+        )
         messages.success(request, _("Groupe « %(name)s » créé.") % {"name": group.name})
         return redirect("backoffice:group", pk=group.pk)
 
@@ -120,7 +126,13 @@ class GroupDetailView(ManagerRequiredMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(group=group, form=form)
             )
-        group = save_group_settings(form=form, actor=request.user)
+        group = save_group_settings(
+            group=form.instance,
+            name=form.cleaned_data["name"],
+            private_shop=form.cleaned_data["private_shop"],
+            online_invoices=form.cleaned_data["online_invoices"],
+            actor=request.user,
+        )
         if group.online_invoices and not was_on:
             messages.success(
                 request,

@@ -22,7 +22,7 @@ from comptoir.invoicing.services.bulk import sales_missing_invoice
 from comptoir.invoicing.services.documents import pdf_bytes
 
 from .. import runs
-from ..forms import DocumentFilterForm
+from ..forms.documents import DocumentFilterForm
 from ..mixins import ManagerRequiredMixin
 from ..queries import document_totals, filter_documents
 

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from PIL import Image, UnidentifiedImageError
 
 from comptoir.core import audit
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import PARK_SETTINGS_FIELDS, Park
 from comptoir.organizations.services import (
     UPDATED,
     SeriesLocked,
@@ -28,7 +28,7 @@ from comptoir.organizations.services import (
     update_park_settings,
 )
 
-from ..forms import ParkForm
+from ..forms.parks import ParkForm
 from ..history import Entry
 from ..mixins import ManagerRequiredMixin
 
@@ -37,9 +37,7 @@ PREVIEW_BOX = (320, 120)
 
 def _settings_of(form: ParkForm) -> dict:
     """The validated park settings of a valid form, for the domain service."""
-    return {
-        name: form.cleaned_data[name] for name in form.Meta.fields if name != "logo"
-    }
+    return {name: form.cleaned_data[name] for name in PARK_SETTINGS_FIELDS}
 
 
 def _new_logo(form: ParkForm) -> UploadedFile | None:

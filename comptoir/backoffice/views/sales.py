@@ -21,7 +21,7 @@ from comptoir.sales.models import PaymentMethod
 from comptoir.sales.selectors import entitlements_of, sales_of
 from comptoir.sales.services import SaleError, refund_sale
 
-from ..forms import RefundForm, SaleFilterForm
+from ..forms.sales import RefundForm, SaleFilterForm
 from ..history import entries
 from ..mixins import StaffRequiredMixin
 from ..queries import filter_sales, invoice_state, open_alerts

@@ -87,7 +87,6 @@ class Document:
     kind: str
     number: str
     issue_date: datetime.date
-    issued_at_local: str
     currency: str
     cancels: Cancelled | None
     reason: str
@@ -309,7 +308,6 @@ def parse_snapshot(snapshot: Mapping[str, Any]) -> Document:
         kind=kind,
         number=number,
         issue_date=_date(document.get("issue_date"), "document.issue_date"),
-        issued_at_local=str(document.get("issued_at_local") or ""),
         currency=currency,
         cancels=cancels,
         reason=str(document.get("reason") or "").strip(),

@@ -31,8 +31,8 @@ from .credit_notes import issue_credit_note, remaining_lines
 from .issue import (
     _existing_invoices,
     _share_of_payments,
-    create_document,
     invoiceable_lines,
+    issue_invoice_document,
 )
 from .mail import invoices_issued_task
 
@@ -123,8 +123,7 @@ def correct_invoice(
             raise IncompleteClientRecord(client=client, missing=missing)
         amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
         _, issued = _existing_invoices(sale)
-        new = create_document(
-            kind=DocumentKind.INVOICE,
+        new = issue_invoice_document(
             sale=sale,
             client=client,
             scope=invoice.scope,
@@ -132,9 +131,8 @@ def correct_invoice(
             payments=_share_of_payments(sale, amount),
             issued_by=corrected_by,
             generation=issued.get(invoice.scope, 0) + 1,
-            reason=reason,
             replaces=invoice,
-            render=False,
+            reason=reason,
         )
         data = {
             "reason": reason,

@@ -14,7 +14,7 @@ from comptoir.sales.models import Sale, SaleLine
 
 from ..exceptions import NothingToCredit
 from ..models import DocumentKind, Invoice
-from .issue import active_invoices, create_document
+from .issue import active_invoices, issue_credit_note_document
 from .mail import invoices_issued_task, notifies
 from .snapshot import DocLine, payment_entries
 
@@ -52,17 +52,6 @@ def remaining_lines(invoice: Invoice) -> list[DocLine]:
                 )
             )
     return lines
-
-
-def _left_excl_by_rate(invoice: Invoice) -> dict[Decimal | None, Decimal]:
-    """Excl. amounts per rate not yet credited, so the last note closes exactly."""
-    left: dict[Decimal | None, Decimal] = {}
-    for tax in invoice.tax_lines.all():
-        left[tax.vat_rate] = left.get(tax.vat_rate, Decimal(0)) + tax.base
-    for note in invoice.credit_notes.all():
-        for tax in note.tax_lines.all():
-            left[tax.vat_rate] = left.get(tax.vat_rate, Decimal(0)) - tax.base
-    return left
 
 
 def issue_credit_note(
@@ -120,19 +109,14 @@ def issue_credit_note(
         for line in lines:
             left_qty[line.sale_line_id] -= line.quantity
         closes = all(q == 0 for q in left_qty.values())
-        note = create_document(
-            kind=DocumentKind.CREDIT_NOTE,
+        note = issue_credit_note_document(
+            invoice=invoice,
             sale=sale,
-            client=invoice.client,
-            scope=invoice.scope,
             lines=lines,
             payments=refund_payments or [],
             issued_by=issued_by,
-            credited_invoice=invoice,
-            is_full_credit=closes,
             reason=reason,
-            excl_by_rate=_left_excl_by_rate(invoice) if closes else None,
-            render=False,
+            closes=closes,
         )
         enqueue_with_documents(
             invoices_issued_task,

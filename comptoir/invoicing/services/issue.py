@@ -19,11 +19,12 @@ from comptoir.core.money import allocate
 from comptoir.core.numbering import lock_counter, take_next
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.core.totals import LineInput, compute_totals
+from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
     is_online_invoice_eligible,
     missing_invoice_fields,
 )
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import Park, User
 from comptoir.sales.models import Channel, Sale, SaleStatus
 
 from ..exceptions import (
@@ -34,7 +35,6 @@ from ..exceptions import (
 )
 from ..integrity import seal_counter, seal_document
 from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
-from .documents import render_document_task
 from .mail import invoices_issued_task
 from .snapshot import DocLine, build_snapshot, payment_entries
 
@@ -80,25 +80,103 @@ def _existing_invoices(sale: Sale) -> tuple[set[str], dict[str, int]]:
     return covered, issued
 
 
-def create_document(
+def issue_invoice_document(
     *,
-    kind: str,
     sale: Sale,
-    client,
+    client: Client,
     scope: str,
     lines: Sequence[DocLine],
     payments: list[dict],
-    issued_by=None,
+    issued_by: User | None,
+    generation: int,
+    replaces: Invoice | None = None,
+    reason: str = "",
+) -> Invoice:
+    """Number and freeze one invoice of `sale` to `client` (the buyer now).
+
+    `generation` counts the sale's invoices of this scope, this one included;
+    a corrected invoice names the invoice it `replaces` and the `reason`.
+    Runs in the caller's transaction with the sale locked; the caller queues
+    the rendering task.
+    """
+    return _issue_document(
+        kind=DocumentKind.INVOICE,
+        sale=sale,
+        client=client,
+        scope=scope,
+        lines=lines,
+        payments=payments,
+        issued_by=issued_by,
+        reason=reason,
+        generation=generation,
+        replaces=replaces,
+    )
+
+
+def issue_credit_note_document(
+    *,
+    invoice: Invoice,
+    sale: Sale,
+    lines: Sequence[DocLine],
+    payments: list[dict],
+    issued_by: User | None,
+    reason: str,
+    closes: bool,
+) -> Invoice:
+    """Number and freeze one credit note cancelling `lines` of `invoice`.
+
+    The note goes to the buyer and seller as invoiced, in the invoice's
+    scope. `closes` says it cancels everything left: it is then a full
+    credit, and its per-rate amounts excl. VAT are what is left of the
+    invoice's, so the invoice and its notes net to exactly zero.
+    Runs in the caller's transaction with the sale locked; the caller queues
+    the rendering task.
+    """
+    return _issue_document(
+        kind=DocumentKind.CREDIT_NOTE,
+        sale=sale,
+        # An invoice always has its client (issued only with one; PROTECT).
+        client=cast(Client, invoice.client),
+        scope=invoice.scope,
+        lines=lines,
+        payments=payments,
+        issued_by=issued_by,
+        reason=reason,
+        credited_invoice=invoice,
+        is_full_credit=closes,
+        excl_by_rate=_left_excl_by_rate(invoice) if closes else None,
+    )
+
+
+def _left_excl_by_rate(invoice: Invoice) -> dict[Decimal | None, Decimal]:
+    """Excl. amounts per rate not yet credited, so the last note closes exactly."""
+    left: dict[Decimal | None, Decimal] = {}
+    for tax in invoice.tax_lines.all():
+        left[tax.vat_rate] = left.get(tax.vat_rate, Decimal(0)) + tax.base
+    for note in invoice.credit_notes.all():
+        for tax in note.tax_lines.all():
+            left[tax.vat_rate] = left.get(tax.vat_rate, Decimal(0)) - tax.base
+    return left
+
+
+def _issue_document(
+    *,
+    kind: str,
+    sale: Sale,
+    client: Client,
+    scope: str,
+    lines: Sequence[DocLine],
+    payments: list[dict],
+    issued_by: User | None,
+    reason: str,
+    generation: int = 1,
     credited_invoice: Invoice | None = None,
     is_full_credit: bool = False,
-    reason: str = "",
-    generation: int = 1,
-    excl_by_rate: dict | None = None,
-    render: bool = True,
+    excl_by_rate: dict[Decimal | None, Decimal] | None = None,
     replaces: Invoice | None = None,
-    notes: Sequence[str] = (),
 ) -> Invoice:
-    """Take the next number of the series and freeze one document.
+    """Take the next number of the series and freeze one document: snapshot,
+    tax lines, seal chained to the series' previous document.
 
     Must run inside the caller's transaction, after the sale row is locked:
     the series counter is locked here, last, so locks are always taken in
@@ -146,12 +224,9 @@ def create_document(
         }
     snapshot = build_snapshot(
         replaces=replaced,
-        notes=notes,
         kind=kind,
         number=number,
-        issued_at=issued_at,
         issue_date=issue_date,
-        scope=scope,
         sale=sale,
         client=client,
         lines=lines,
@@ -204,8 +279,6 @@ def create_document(
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
     counter.save(update_fields=["last_hash", "seal"])
-    if render:
-        enqueue_with_documents(render_document_task, invoice_id=document.pk)
     return document
 
 
@@ -334,21 +407,20 @@ def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
     if state.refusal is not None:
         raise state.refusal
     parts, issued = state.parts, state.issued
+    client = cast(Client, sale.client)  # invoiceability checked it is set
     invoices = []
     for scope in state.to_issue:
         lines = parts[scope]
         amount = sum((ln.unit_price_incl * ln.quantity for ln in lines), Decimal(0))
         invoices.append(
-            create_document(
-                kind=DocumentKind.INVOICE,
+            issue_invoice_document(
                 sale=sale,
-                client=sale.client,
+                client=client,
                 scope=scope,
                 lines=lines,
                 payments=_share_of_payments(sale, amount),
                 issued_by=issued_by,
                 generation=issued.get(scope, 0) + 1,
-                render=False,
             )
         )
     how = (

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import cast
 
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
-from comptoir.core.clock import business_date, format_datetime
+from comptoir.core.clock import business_date
 from comptoir.core.totals import DocumentTotals
 from comptoir.customers.models import Client, Profile
 from comptoir.customers.text import strip_forbidden
@@ -119,9 +119,7 @@ def build_snapshot(
     *,
     kind: str,
     number: str,
-    issued_at: dt.datetime,
     issue_date: dt.date,
-    scope: str,
     sale: Sale,
     client: Client,
     lines: Sequence[DocLine],
@@ -138,15 +136,11 @@ def build_snapshot(
     park = sale.park
     paid = sum((Decimal(p["amount"]) for p in payments), Decimal("0.00"))
     return {
-        "version": 1,
         "document": {
             "kind": kind,
             "type_code": "381" if kind == "credit_note" else "380",
             "number": number,
             "issue_date": issue_date.isoformat(),
-            "issued_at": issued_at.isoformat(),
-            "issued_at_local": format_datetime(issued_at, park.time_zone),
-            "scope": scope,
             "cancels": cancels,
             "replaces": replaces,
             "reason": reason,
@@ -156,7 +150,6 @@ def build_snapshot(
             "number": sale.number,
             # Only a paid sale is invoiced: it has its date.
             "date": cast(dt.date, sale.sale_date).isoformat(),
-            "channel": sale.channel,
         },
         "seller": parties["seller"] if parties else seller_snapshot(park),
         "buyer": parties["buyer"] if parties else buyer_snapshot(client),

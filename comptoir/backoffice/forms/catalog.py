@@ -22,16 +22,13 @@ from comptoir.catalog.services import (
     ScheduleData,
     tax_treatment,
 )
+from comptoir.customers.models import CustomerGroup
 from comptoir.customers.selectors import groups_of
-from comptoir.organizations.models import Organization
+from comptoir.organizations.logos import sanitised_logo
+from comptoir.organizations.models import Organization, Park
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-    from comptoir.customers.models import CustomerGroup
-    from comptoir.organizations.models import Park
-
-from .forms import sanitised_logo
 
 PRICE_MAX = Decimal("99999.99")
 

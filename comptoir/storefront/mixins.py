@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from comptoir.customers.access import home_park, member_client
 from comptoir.customers.selectors import is_online_invoice_eligible
-from comptoir.members.access import home_park, member_client
 from comptoir.organizations.models import Organization
 
 from .cart import Cart

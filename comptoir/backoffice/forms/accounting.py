@@ -12,7 +12,7 @@ from comptoir.accounting.models import ExportFormat
 from comptoir.accounting.plan import DEFAULTS, JOURNAL_KEYS, Account, key_label
 from comptoir.organizations.models import Organization, Park
 
-from .forms import _date_input
+from .common import date_input
 
 JOURNAL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
 ACCOUNT_NUMBER = re.compile(r"^[1-7][0-9A-Z]{2,19}$")
@@ -105,8 +105,8 @@ class ParkChoiceForm(forms.Form):
 
 
 class JournalExportForm(ParkChoiceForm):
-    start = forms.DateField(label=_("Du"), widget=_date_input())
-    end = forms.DateField(label=_("Au"), widget=_date_input())
+    start = forms.DateField(label=_("Du"), widget=date_input())
+    end = forms.DateField(label=_("Au"), widget=date_input())
     format = forms.ChoiceField(
         label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.FEC
     )

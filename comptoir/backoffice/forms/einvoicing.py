@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.einvoicing.models import Mode, ReportingPeriod
@@ -97,6 +98,4 @@ class EInvoicingSettingsForm(forms.Form):
 
 
 def _local_standin() -> bool:
-    from django.conf import settings
-
     return bool(getattr(settings, "EINVOICING_LOCAL_STANDIN", False))

@@ -1,0 +1,2 @@
+"""Back-office forms, one module per screen: input checks only, with French
+messages. Importers name the module (`from ..forms.clients import …`)."""

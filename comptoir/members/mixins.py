@@ -1,0 +1,78 @@
+"""What every member-space page knows: the member, or the way to the login."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import (
+    urlencode,
+)
+
+from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
+from comptoir.storefront.mixins import ShopMixin
+
+DEFAULT_TZ = DEFAULT_TIME_ZONE
+
+
+class MemberMixin(ShopMixin):
+    """A page of this organization's member space.
+
+    Anyone who is not a member of this organization (anonymous, staff, a
+    member of another organization) is sent to this organization's login;
+    `Http404` renders the member space's own "not found" page.
+    """
+
+    menu = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["menu"] = self.menu
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            if self.client is None:
+                return self.redirect_to_login()
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            return self.not_found()
+
+    def today(self):
+        """Today's date at the park."""
+        return business_date(
+            timezone.now(), self.park.time_zone if self.park else DEFAULT_TZ
+        )
+
+    def redirect_to_login(self):
+        url = reverse("members:login", kwargs={"org_slug": self.organization.slug})
+        return redirect(f"{url}?{urlencode({'next': self.request.path})}")
+
+    def not_found(self):
+        context = {
+            "organization": self.organization,
+            "park": self.park,
+            "client": self.client,
+            "cart_count": self.cart.count(),
+            "invoices_eligible": self.is_eligible,
+            "next": self.request.path,
+        }
+        return render(self.request, "members/not_found.html", context, status=404)
+
+
+class EligibleMemberMixin(MemberMixin):
+    """ "Vos factures": only for members eligible for online invoices.
+
+    Anyone who is not a member here (logged out, staff, another
+    organization's member: a link in a mail) is sent to the login page and
+    back here; a member without an eligible group gets a 404, whatever it
+    asks for.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.client is None:
+            return self.redirect_to_login()
+        if not self.is_eligible:
+            return self.not_found()
+        return super().dispatch(request, *args, **kwargs)

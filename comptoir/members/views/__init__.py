@@ -1,0 +1,2 @@
+"""Member-space views, one module per screen: login, home, invoices, profile,
+bookings/tickets/vouchers, password."""
