@@ -27,11 +27,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from comptoir.core.fonts import _FONT_DIR  # noqa: E402
+from comptoir.core.totals import LineInput, compute_totals  # noqa: E402
 from comptoir.invoicing.rendering import facturx, pdf, render_document  # noqa: E402
 from comptoir.invoicing.rendering import formatting as fmt  # noqa: E402
-from comptoir.invoicing.rendering.fonts import _FONT_DIR  # noqa: E402
 from comptoir.invoicing.rendering.snapshot import parse_snapshot  # noqa: E402
-from comptoir.invoicing.totals import LineInput, compute_totals  # noqa: E402
 
 BASKET = [
     ("Entrée 1h", 2, "15.00", "20.00", "services"),

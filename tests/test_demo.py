@@ -6,7 +6,7 @@ import pytest
 
 from comptoir.catalog.models import Product
 from comptoir.customers.models import Client
-from comptoir.demo import load_demo
+from comptoir.demo.world import load_demo
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.selectors import invoices_of_client
 from comptoir.sales.models import Sale

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
+from openpyxl import Workbook
+
 from comptoir.invoicing.exports import neutralise
 
 from .journal import Entry
@@ -172,8 +174,6 @@ def write_xlsx(entries: Iterable[Entry], target: IO[bytes]) -> None:
     openpyxl's write-only mode streams rows to a temporary file, so memory
     stays flat; the workbook is then zipped into `target`.
     """
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("FEC")
     sheet.append(list(COLUMNS))

@@ -112,7 +112,7 @@ def document_entry(
         )
     ]
     lines += [Line(account, credit=amount) for account, amount in credits.items()]
-    # Documents add up by construction (invoicing/totals.py); a gap could
+    # Documents add up by construction (core/totals.py); a gap could
     # only come from an old snapshot, and is booked, never hidden.
     gap = total - sum(credits.values(), ZERO)
     if gap > 0:

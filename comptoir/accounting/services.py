@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from comptoir.core import audit
 from comptoir.organizations.models import Park
@@ -134,8 +135,6 @@ def request_export(
         raise AccountingError("La date de fin précède la date de début.")
     if fmt not in ExportFormat.values:
         raise AccountingError("Format d'export inconnu.")
-    from .tasks import build_export_task
-
     with transaction.atomic():
         job = ExportJob.objects.create(
             organization_id=park.organization_id,
@@ -217,8 +216,6 @@ def requeue_stale_exports(*, older_than: dt.timedelta) -> int:
     started is put back to pending and queued; the conditional UPDATE means
     a job a live worker finishes meanwhile is left alone.
     """
-    from .tasks import build_export_task
-
     limit = timezone.now() - older_than
     stale = ExportJob.objects.filter(
         Q(status=ExportStatus.PENDING, created_at__lt=limit)
@@ -232,3 +229,8 @@ def requeue_stale_exports(*, older_than: dt.timedelta) -> int:
             build_export_task.enqueue(job_id=pk)
             count += 1
     return count
+
+
+@task()
+def build_export_task(job_id: int) -> None:
+    build_export(job_id=job_id)

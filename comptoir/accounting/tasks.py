@@ -1,12 +1,12 @@
-"""Slow work of the accounting domain; each task only calls a service."""
+"""Slow work of the accounting domain; each task only calls a service.
+
+Each task is declared beside the service it runs (a service queues it with
+a plain import, no cycle); this module lists them under the names already
+queued rows carry (django_tasks stores a task's module path).
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from .services import build_export_task
 
-
-@task()
-def build_export_task(job_id: int) -> None:
-    from .services import build_export
-
-    build_export(job_id=job_id)
+__all__ = ["build_export_task"]

@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.organizations.models import User, UserKind
+
 from .models import Client
 from .text import has_forbidden_chars
 from .validators import clean_postcode, clean_siret, clean_vat_number, siren_from_siret
@@ -50,8 +52,6 @@ class ClientRecordForm(forms.ModelForm):
         fields = CONTACT_FIELDS + COMPANY_FIELDS
 
     def clean_email(self) -> str:
-        from comptoir.organizations.models import User, UserKind
-
         email = (self.cleaned_data.get("email") or "").strip()
         client = self.instance
         if client.user_id and email and email.lower() != (client.email or "").lower():

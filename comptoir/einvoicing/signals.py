@@ -7,6 +7,8 @@ from django.db.models.signals import post_save
 
 from comptoir.invoicing.models import Invoice
 
+from .services.transmission import queue_document
+
 
 def document_rendered(sender, instance: Invoice, update_fields=None, **kwargs) -> None:
     """Once a document's Factur-X is stored, queue its transmission to the PA.
@@ -24,8 +26,6 @@ def document_rendered(sender, instance: Invoice, update_fields=None, **kwargs) -
 
 
 def _queue(pk: int) -> None:
-    from .services.transmission import queue_document
-
     document = Invoice.objects.select_related("organization").get(pk=pk)
     queue_document(document=document)
 

@@ -1,34 +1,15 @@
 """Slow work of e-invoicing; each task only calls a service. A failed task is
 not retried by the queue: the rows say what is left and the sweep
-(`einvoicing_sync`) picks it up, after the backoff."""
+(`einvoicing_sync`) picks it up, after the backoff.
+
+Each task is declared beside the service it runs (a service queues it with
+a plain import, no cycle); this module lists them under the names already
+queued rows carry (django_tasks stores a task's module path).
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from .services.reporting import send_report_task
+from .services.transmission import poll_transmission_task, submit_document_task
 
-
-@task()
-def submit_document_task(transmission_id: int) -> None:
-    from .services.transmission import submit_transmission
-
-    submit_transmission(transmission_id=transmission_id)
-
-
-@task()
-def poll_transmission_task(transmission_id: int) -> None:
-    from .models import Transmission
-    from .services.cashed import send_cashed_status
-    from .services.transmission import poll_transmission
-
-    transmission = Transmission.objects.select_related("document").get(
-        pk=transmission_id
-    )
-    poll_transmission(transmission=transmission)
-    send_cashed_status(transmission_id=transmission_id)
-
-
-@task()
-def send_report_task(report_id: int) -> None:
-    from .services.reporting import send_report
-
-    send_report(report_id=report_id)
+__all__ = ["poll_transmission_task", "send_report_task", "submit_document_task"]

@@ -23,6 +23,9 @@ from decimal import Decimal
 from django.db.models import F, QuerySet
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from .models import DocumentKind, Invoice
 
@@ -172,10 +175,6 @@ def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
 
 def xlsx_bytes(rows: Iterable[ExportRow]) -> bytes:
     """The same rows as an Excel workbook: real dates and numbers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Export comptable"))
     sheet.column_dimensions["A"].width = 12

@@ -4,9 +4,9 @@ A park's settings are the seller its next invoices name. Issued documents
 keep their own copy (the snapshot), so a change here only shows on the next
 ones; the invoice series code is frozen once the park has issued anything.
 
-The one import of invoicing from this app is deliberate: the series code is
-the park's setting, but its counters (`series_key`, one per DocumentKind)
-belong to invoicing, and changing the code must hold their locks.
+The series code is the park's setting, but its counters belong to
+invoicing: changing the code calls `hooks.series_changing`, where invoicing
+locks them.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from django.core.files import File
 from django.db import transaction
 
 from comptoir.core import audit
-from comptoir.core.numbering import lock_counter
-from comptoir.invoicing.models import DocumentKind
-from comptoir.invoicing.services.issue import series_key
 
+from . import hooks
 from .models import PARK_IDENTITY_FIELDS, PARK_SETTINGS_FIELDS, Park, User
 
 UPDATED = "organizations.park.updated"
@@ -74,8 +72,7 @@ def update_park_settings(
     if logo is not None or (remove_logo and stored.logo):
         changed.append("logo")
     if "invoice_series" in changed:
-        for kind in DocumentKind:
-            lock_counter(park_id=stored.pk, key=series_key(kind))
+        hooks.series_changing.call(stored)
         if has_documents(stored):
             raise SeriesLocked
     for name, value in values.items():

@@ -6,6 +6,11 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
+from comptoir.catalog.models import Product
+from comptoir.organizations.models import Organization
+
+from .models import ProviderAccount
+
 DEV_SIMULATOR_SECRET = "dev-simulator-secret-change-me"
 
 
@@ -35,11 +40,6 @@ def check_online_sellers_have_a_provider(
 ) -> list[checks.CheckMessage]:
     """Every organization that sells online takes real money through a
     configured provider."""
-    from comptoir.catalog.models import Product
-    from comptoir.organizations.models import Organization
-
-    from .models import ProviderAccount
-
     try:
         selling = list(
             Organization.objects.filter(

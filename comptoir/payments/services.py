@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from comptoir.core import audit
 from comptoir.organizations.models import Organization
@@ -350,3 +351,15 @@ def _reconcile(session: CheckoutSession, now: dt.datetime, report: SweepReport):
                 ),
             )
             report.released += int(result.changed)
+
+
+@task()
+def sweep_payments_task() -> dict:
+    report = sweep_payments()
+    return {
+        "sessions_checked": report.sessions_checked,
+        "paid": report.paid,
+        "released": report.released,
+        "refunds_retried": report.refunds_retried,
+        "errors": report.errors,
+    }

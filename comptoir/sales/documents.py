@@ -19,8 +19,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from comptoir.core.clock import format_date, format_datetime
+from comptoir.core.fonts import BOLD, REGULAR, register_fonts
 from comptoir.core.mail import format_money
-from comptoir.invoicing.rendering.fonts import BOLD, REGULAR, register_fonts
 
 from .models import Sale
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django_tasks import task
 
 from comptoir.core.clock import format_datetime
 from comptoir.core.mail import (
@@ -15,6 +16,7 @@ from comptoir.core.mail import (
 )
 from comptoir.customers.selectors import is_online_invoice_eligible
 
+from . import hooks
 from .documents import sale_documents
 from .models import Sale, SaleStatus
 
@@ -33,9 +35,6 @@ def member_url(organization_slug: str, name: str, **kwargs) -> str:
 def send_order_confirmation(*, sale_id: int) -> int:
     """Mail the order summary with its tickets, bookings and vouchers as
     PDFs and, for a client with online invoices, its invoices; 1 when sent."""
-    from comptoir.invoicing.services import active_invoices
-    from comptoir.invoicing.services.documents import pdf_bytes
-
     sale = (
         Sale.objects.select_related("park", "client", "organization")
         .prefetch_related(
@@ -54,17 +53,18 @@ def send_order_confirmation(*, sale_id: int) -> int:
         ]
     invoices = []
     if is_online_invoice_eligible(client):
-        for invoice in active_invoices(sale).order_by("sequence"):
-            invoices.append(
-                {
-                    "number": invoice.number,
-                    "total": format_money(invoice.total_incl, language),
-                    "url": member_url(
-                        slug, "invoice_download", public_id=invoice.public_id
-                    ),
-                }
-            )
-            documents.append(Attachment(invoice.filename, pdf_bytes(invoice)))
+        for mailed in hooks.order_mail_documents.call(sale):
+            for invoice in mailed:
+                invoices.append(
+                    {
+                        "number": invoice.number,
+                        "total": format_money(invoice.total_incl, language),
+                        "url": member_url(
+                            slug, "invoice_download", public_id=invoice.public_id
+                        ),
+                    }
+                )
+                documents.append(Attachment(invoice.filename, invoice.pdf))
     lines = list(sale.lines.all())
     context = {
         "client": client,
@@ -96,3 +96,8 @@ def send_order_confirmation(*, sale_id: int) -> int:
         context=context,
         attachments=documents,
     )
+
+
+@task()
+def confirm_order_task(sale_id: int) -> None:
+    send_order_confirmation(sale_id=sale_id)

@@ -23,8 +23,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from comptoir.core import audit
 from comptoir.core.clock import format_datetime
-from comptoir.invoicing.rendering.fonts import BOLD, REGULAR, register_fonts
-from comptoir.invoicing.totals import LineInput, compute_totals
+from comptoir.core.fonts import BOLD, REGULAR, register_fonts
+from comptoir.core.totals import LineInput, compute_totals
 
 from .models import Channel, CounterReceipt, Sale
 

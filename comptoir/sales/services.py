@@ -17,11 +17,14 @@ from comptoir.catalog.slots import slot_length
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
 from comptoir.organizations.models import Park
 
+from . import hooks
 from .entitlements import void_refunded_units
 from .exceptions import SaleError
+from .mail import confirm_order_task
 from .models import (
     Booking,
     Channel,
@@ -262,20 +265,15 @@ def record_payment(
 
 def _mark_paid(sale: Sale, received_at: dt.datetime) -> list:
     """Number a locked basket, mark it paid, create what it paid for, and
-    apply the invoice rule; tell the customer once committed."""
-    from comptoir.invoicing.services import invoice_paid_online_sale
-
+    apply the invoice rule (`hooks.sale_paid`); tell the customer once
+    committed."""
     _assign_number(sale, received_at)
     sale.status = SaleStatus.PAID
     sale.paid_at = received_at
     sale.save(update_fields=["number", "sale_date", "status", "paid_at"])
     _create_entitlements(sale)
-    invoices = invoice_paid_online_sale(sale)
+    invoices = [doc for docs in hooks.sale_paid.call(sale) for doc in docs]
     if sale.channel == Channel.ONLINE and sale.client_id:
-        from comptoir.invoicing.tasks import enqueue_with_documents
-
-        from .tasks import confirm_order_task
-
         enqueue_with_documents(confirm_order_task, sale_id=sale.pk)
     return invoices
 
@@ -514,9 +512,6 @@ def refund_sale(
 
     Returns the credit notes issued (none when the sale had no invoice).
     """
-    from comptoir.invoicing.services import active_invoices, issue_credit_note
-    from comptoir.invoicing.services.snapshot import payment_entries
-
     reference = reference or uuid.uuid4().hex
     with transaction.atomic():
         sale = (
@@ -549,29 +544,19 @@ def refund_sale(
             received_at=timezone.now(),
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
-        notes = []
-        for invoice in active_invoices(sale).order_by("pk"):
-            mine = {
-                ln["sale_line_id"]: quantities[ln["sale_line_id"]]
-                for ln in invoice.snapshot["lines"]
-                if ln["sale_line_id"] in quantities
-            }
-            if not mine:
-                continue
-            share = sum(
-                (lines[pk].unit_price_incl * q for pk, q in mine.items()), Decimal(0)
+        # The invoices' credit notes (`hooks.sale_refunded`).
+        notes = [
+            note
+            for issued in hooks.sale_refunded.call(
+                sale=sale,
+                payment=payment,
+                lines=lines,
+                quantities=quantities,
+                reason=reason,
+                actor=actor,
             )
-            entry = payment_entries([payment], sale.park.time_zone)[0]
-            entry["amount"] = f"{share:.2f}"
-            notes.append(
-                issue_credit_note(
-                    invoice=invoice,
-                    quantities=mine,
-                    reason=reason or "Remboursement",
-                    issued_by=actor,
-                    refund_payments=[entry],
-                )
-            )
+            for note in issued
+        ]
         for pk, qty in quantities.items():
             line = lines[pk]
             line.refunded_quantity += qty

@@ -1,12 +1,12 @@
-"""Slow work around sales; each task only calls a service."""
+"""Slow work around sales; each task only calls a service.
+
+Each task is declared beside the service it runs (a service queues it with
+a plain import, no cycle); this module lists them under the names already
+queued rows carry (django_tasks stores a task's module path).
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from .mail import confirm_order_task
 
-
-@task()
-def confirm_order_task(sale_id: int) -> None:
-    from .mail import send_order_confirmation
-
-    send_order_confirmation(sale_id=sale_id)
+__all__ = ["confirm_order_task"]

@@ -1,5 +1,6 @@
 """Settings shared by every environment; secrets and hosts come from the environment."""
 
+import os
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "comptoir.members",
     "comptoir.backoffice",
     "comptoir.accounting",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +81,6 @@ SQLITE_OPTIONS = {
 
 def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite."""
-    import os
-
     url = os.environ.get("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)

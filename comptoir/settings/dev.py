@@ -15,5 +15,5 @@ EINVOICING_LOCAL_STANDIN = True
 EINVOICING_STANDIN_TICK = 20
 # ... and notifies this site (SITE_URL) of each status, as a PA's webhook would.
 EINVOICING_STANDIN_WEBHOOKS = True
-# The stand-in refuses the demo's NOVACORP invoices (comptoir/demo.py).
+# The stand-in refuses the demo's NOVACORP invoices (comptoir/demo/world.py).
 EINVOICING_STANDIN_REFUSALS = {"443061809": "Commande non reconnue par nos achats"}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from comptoir.accounting.models import AccountSetting, ExportJob
-from comptoir.demo import load_demo
+from comptoir.demo.world import load_demo
 from comptoir.organizations.models import User
 from tests import factories
 from tests.accounting.fec_checker import check_fec

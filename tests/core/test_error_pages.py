@@ -81,7 +81,7 @@ def test_the_favicon_is_served_at_the_address_browsers_ask_for(client):
     "path", ["/try/", "/backoffice/connexion/", "/try/espace-membre/connexion/"]
 )
 def test_every_front_end_links_the_favicon(client, path):
-    from comptoir.demo import load_demo
+    from comptoir.demo.world import load_demo
 
     load_demo()
     response = client.get(path)

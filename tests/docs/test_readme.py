@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from comptoir.demo import PASSWORD, load_demo
+from comptoir.demo.world import PASSWORD, load_demo
 from comptoir.settings.base import database_from_env
 
 ROOT = Path(settings.BASE_DIR)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from comptoir.demo import PASSWORD, load_demo
+from comptoir.demo.world import PASSWORD, load_demo
 from comptoir.invoicing.models import Invoice
 from comptoir.sales.models import Sale, SaleStatus
 

@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from comptoir.catalog.models import Product
-from comptoir.demo import PASSWORD, load_demo
+from comptoir.demo.world import PASSWORD, load_demo
 from comptoir.invoicing.models import Invoice
 from comptoir.sales.models import Booking, Sale, SaleStatus
 from comptoir.sales.places import remaining_places

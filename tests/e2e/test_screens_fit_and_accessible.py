@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 from comptoir.alerts.models import Alert, AlertKind
 from comptoir.catalog.models import Product
 from comptoir.customers.models import Client, CustomerGroup
-from comptoir.demo import PASSWORD, load_demo
+from comptoir.demo.world import PASSWORD, load_demo
 from comptoir.einvoicing.models import Transmission, TransmissionState
 from comptoir.invoicing.models import Invoice
 from comptoir.organizations.models import Park

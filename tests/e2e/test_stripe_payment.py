@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from comptoir.demo import PASSWORD, load_demo
+from comptoir.demo.world import PASSWORD, load_demo
 from comptoir.invoicing.models import DocumentKind, Invoice
 from comptoir.payments.models import ProviderRefund, RefundStatus
 from comptoir.sales.models import Sale, SaleStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.alerts.models import Alert, AlertKind
-from comptoir.demo import REFUSED_SIREN, load_demo
+from comptoir.demo.world import REFUSED_SIREN, load_demo
 from comptoir.einvoicing import standin as standin_module
 from comptoir.einvoicing.models import EReport, Transmission, TransmissionState
 from comptoir.einvoicing.services.sync import sync

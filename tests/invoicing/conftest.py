@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from comptoir.invoicing.totals import LineInput, compute_totals
+from comptoir.core.totals import LineInput, compute_totals
 from tests.invoicing.facturx_rules import FacturXValidator, validator
 
 # (description, quantity, unit price incl. VAT, VAT rate or None[, nature])

@@ -33,19 +33,18 @@ SALES = 200
 
 def _pay_all(sale_ids: list[int], crash_every: int, issue_fails_every: int) -> int:
     """In a child process: pay each sale; some crash mid-way, some fail issuing."""
-    import comptoir.invoicing.services as invoicing_services
     from comptoir.invoicing.services import issue as issue_module
+    from comptoir.sales import hooks as sales_hooks
     from comptoir.sales.services import record_payment
 
-    real_rule = invoicing_services.invoice_paid_online_sale
     real_create = issue_module.issue_invoice_document
 
-    def rule_then_crash(sale):
-        invoices = real_rule(sale)
+    def crash_after_the_rule(sale):
+        # Runs after invoicing's receiver (registration order): the process
+        # dies after the invoice number was taken, before commit.
         if crash_every and sale.pk % crash_every == 0:
-            # The process dies after the invoice number was taken, before commit.
             raise ConnectionError("simulated crash mid-transaction")
-        return invoices
+        return []
 
     def create_or_fail(**kwargs):
         document = real_create(**kwargs)
@@ -53,7 +52,8 @@ def _pay_all(sale_ids: list[int], crash_every: int, issue_fails_every: int) -> i
             raise OSError("simulated failure after numbering")
         return document
 
-    invoicing_services.invoice_paid_online_sale = rule_then_crash
+    # This forked process's own hook: the parent's is left as it was.
+    sales_hooks.sale_paid.register(crash_after_the_rule)
     issue_module.issue_invoice_document = create_or_fail
     crashed = 0
     for sale_id in sale_ids:

@@ -12,9 +12,9 @@ from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
+from comptoir.core.fonts import REGULAR
 from comptoir.invoicing.rendering import formatting, render_document
 from comptoir.invoicing.rendering.facturx import build_cii_xml
-from comptoir.invoicing.rendering.fonts import REGULAR
 
 VOUCHER = [("Bon cadeau multi-usages", "1", "150.00", None, "voucher")]
 TICKET = [("Entrée 1h", "1", "30.00", "20.00", "services")]

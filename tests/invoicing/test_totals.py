@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comptoir.invoicing.totals import LineInput, compute_totals
+from comptoir.core.totals import LineInput, compute_totals
 
 RATES = [Decimal("20"), Decimal("10"), Decimal("5.5"), Decimal("2.1"), None]
 

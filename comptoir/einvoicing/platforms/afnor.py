@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .. import cdar
-from . import (
+from .base import (
     ConfigurationError,
     DirectoryResult,
     FlowStatus,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
@@ -331,3 +332,8 @@ def sync_reports(*, config: EInvoicingSettings, now: dt.datetime | None = None) 
     ):
         check_report(report=report)
     return made
+
+
+@task()
+def send_report_task(report_id: int) -> None:
+    send_report(report_id=report_id)

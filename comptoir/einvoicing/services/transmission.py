@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from comptoir.core import audit
 from comptoir.invoicing.models import Invoice
@@ -81,8 +82,6 @@ def queue_document(*, document: Invoice) -> Transmission | None:
             data={"number": document.number},
         )
     if transmission.state == TransmissionState.PENDING:
-        from ..tasks import submit_document_task
-
         transaction.on_commit(
             lambda: submit_document_task.enqueue(transmission_id=transmission.pk)
         )
@@ -285,3 +284,17 @@ def sync_organization(
     for pk in list(unsent.values_list("pk", flat=True)):
         counts["cashed"] += send_cashed_status(transmission_id=pk, now=now)
     return counts
+
+
+@task()
+def submit_document_task(transmission_id: int) -> None:
+    submit_transmission(transmission_id=transmission_id)
+
+
+@task()
+def poll_transmission_task(transmission_id: int) -> None:
+    transmission = Transmission.objects.select_related("document").get(
+        pk=transmission_id
+    )
+    poll_transmission(transmission=transmission)
+    send_cashed_status(transmission_id=transmission_id)

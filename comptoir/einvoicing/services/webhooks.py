@@ -9,6 +9,7 @@ import json
 from django.db import IntegrityError, transaction
 
 from ..models import EInvoicingSettings, Transmission, WebhookEvent
+from .transmission import poll_transmission_task
 
 
 class InvalidWebhook(Exception):
@@ -53,8 +54,6 @@ def handle_webhook(
     )
     if transmission is None:
         return None
-    from ..tasks import poll_transmission_task
-
     transaction.on_commit(
         lambda: poll_transmission_task.enqueue(transmission_id=transmission.pk)
     )

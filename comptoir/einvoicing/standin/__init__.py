@@ -14,6 +14,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from django.conf import settings
+
 from .checks import public, sign
 from .platform import StandInPlatform
 
@@ -27,8 +29,6 @@ def local_standin() -> StandInPlatform:
     """The development installation's stand-in, started on first use in this
     process; its flows persist in var/ so the site and `load_demo` share them."""
     global _LOCAL
-    from django.conf import settings
-
     with _LOCAL_LOCK:
         if _LOCAL is None:
             path = Path(settings.VAR_DIR) / "pa-standin.json"

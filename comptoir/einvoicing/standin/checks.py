@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import threading
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
@@ -56,7 +57,6 @@ def flow_type(info: dict[str, Any]) -> str:
 
 def check_report(content: bytes) -> list[dict[str, str]]:
     """An e-report is well formed and each of its lines adds up."""
-    from decimal import Decimal, InvalidOperation
 
     def reject(text: str) -> list[dict[str, str]]:
         return [
@@ -94,6 +94,8 @@ def factur_x_validator():
     global _VALIDATOR
     with _VALIDATOR_LOCK:
         if _VALIDATOR is None:
+            # saxonche is a development dependency (requirements/dev.in): only
+            # the stand-in and the tests compile these rules, never production.
             from comptoir.invoicing.facturx_rules import validator
 
             _VALIDATOR = validator()

@@ -14,6 +14,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
 
+import requests
+from facturx import get_xml_from_pdf
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 from .. import cdar
@@ -264,8 +266,6 @@ class StandInPlatform:
         syntax = flow["flowSyntax"]
         if syntax == "Factur-X":
             try:
-                from facturx import get_xml_from_pdf
-
                 _name, xml = get_xml_from_pdf(content, check_xsd=False)
             except Exception as exc:  # noqa: BLE001 — any unreadable file
                 return reject("file", "REJ_SEMAN", f"PDF illisible : {exc}")
@@ -315,8 +315,6 @@ class StandInPlatform:
     def _notify(self, lifecycle: dict[str, Any]) -> None:
         if not self.webhook_url:
             return
-        import requests
-
         body = json.dumps({"flowInfo": public(lifecycle)}).encode()
         headers = {
             "Content-Type": "application/json",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from comptoir.core import audit
 from comptoir.core.clock import business_date
+from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.selectors import missing_invoice_fields
 from comptoir.customers.services import update_buyer_details
 from comptoir.sales.models import Sale
@@ -33,6 +34,7 @@ from .issue import (
     invoiceable_lines,
     issue_invoice_document,
 )
+from .mail import invoices_issued_task
 
 OFFSET_LABEL = "Report sur la nouvelle facture"
 
@@ -156,8 +158,6 @@ def correct_invoice(
             organization=sale.organization,
             data=data,
         )
-        from ..tasks import enqueue_with_documents, invoices_issued_task
-
         enqueue_with_documents(
             invoices_issued_task,
             invoice_ids=[new.pk],

@@ -9,13 +9,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from comptoir.core import audit
-from comptoir.sales.models import Sale
+from comptoir.core.queueing import enqueue_with_documents
+from comptoir.sales.models import Sale, SaleLine
 
 from ..exceptions import NothingToCredit
 from ..models import DocumentKind, Invoice
-from .issue import issue_credit_note_document
-from .mail import notifies
-from .snapshot import DocLine
+from .issue import active_invoices, issue_credit_note_document
+from .mail import invoices_issued_task, notifies
+from .snapshot import DocLine, payment_entries
 
 
 def _credited_quantities(invoice: Invoice) -> dict[int, int]:
@@ -117,8 +118,6 @@ def issue_credit_note(
             reason=reason,
             closes=closes,
         )
-        from ..tasks import enqueue_with_documents, invoices_issued_task
-
         enqueue_with_documents(
             invoices_issued_task,
             invoice_ids=[note.pk],
@@ -132,3 +131,44 @@ def issue_credit_note(
             data={"number": note.number, "invoice": invoice.number, "reason": reason},
         )
     return note
+
+
+def credit_refunded_lines(
+    *,
+    sale: Sale,
+    payment,
+    lines: dict[int, SaleLine],
+    quantities: dict[int, int],
+    reason: str,
+    actor,
+) -> list[Invoice]:
+    """A credit note for the refunded lines of each active invoice of `sale`.
+
+    Called by `refund_sale` (through `sales.hooks.sale_refunded`) with the
+    sale locked and the negative `payment` recorded; each note carries its
+    share of that payment.
+    """
+    notes = []
+    for invoice in active_invoices(sale).order_by("pk"):
+        mine = {
+            ln["sale_line_id"]: quantities[ln["sale_line_id"]]
+            for ln in invoice.snapshot["lines"]
+            if ln["sale_line_id"] in quantities
+        }
+        if not mine:
+            continue
+        share = sum(
+            (lines[pk].unit_price_incl * q for pk, q in mine.items()), Decimal(0)
+        )
+        entry = payment_entries([payment], sale.park.time_zone)[0]
+        entry["amount"] = f"{share:.2f}"
+        notes.append(
+            issue_credit_note(
+                invoice=invoice,
+                quantities=mine,
+                reason=reason or "Remboursement",
+                issued_by=actor,
+                refund_payments=[entry],
+            )
+        )
+    return notes

@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
+from .. import rendering
 from ..integrity import seal_pdf
 from ..models import Invoice
 
@@ -32,13 +34,11 @@ def render_and_store(*, invoice_id: int) -> Invoice:
     The row is locked while rendering so two workers (or a worker and a
     download) never store two different files; the first one wins.
     """
-    from ..rendering import render_document
-
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
         if invoice.pdf_sha256:
             return invoice
-        pdf = render_document(
+        pdf = rendering.render_document(
             invoice.snapshot, logo=_logo_bytes(invoice.snapshot["seller"]["logo"])
         )
         invoice.pdf.save(invoice.filename, ContentFile(pdf), save=False)
@@ -47,6 +47,11 @@ def render_and_store(*, invoice_id: int) -> Invoice:
         invoice.rendered_at = timezone.now()
         invoice.save(update_fields=["pdf", "pdf_sha256", "pdf_seal", "rendered_at"])
     return invoice
+
+
+@task()
+def render_document_task(invoice_id: int) -> None:
+    render_and_store(invoice_id=invoice_id)
 
 
 def ensure_rendered(invoice: Invoice) -> Invoice:
@@ -64,8 +69,6 @@ def pdf_bytes(invoice: Invoice) -> bytes:
 
 def requeue_unrendered() -> int:
     """Queue a render for every document a dead worker left unrendered."""
-    from ..tasks import render_document_task
-
     ids = list(
         Invoice.objects.filter(rendered_at__isnull=True).values_list("pk", flat=True)
     )

@@ -17,6 +17,8 @@ from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
 from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.queueing import enqueue_with_documents
+from comptoir.core.totals import LineInput, compute_totals
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
     is_online_invoice_eligible,
@@ -33,7 +35,7 @@ from ..exceptions import (
 )
 from ..integrity import seal_counter, seal_document
 from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
-from ..totals import LineInput, compute_totals
+from .mail import invoices_issued_task
 from .snapshot import DocLine, build_snapshot, payment_entries
 
 logger = logging.getLogger(__name__)
@@ -439,8 +441,6 @@ def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
             organization=sale.organization,
             data={"number": invoice.number, "sale": sale.number},
         )
-    from ..tasks import enqueue_with_documents, invoices_issued_task
-
     enqueue_with_documents(
         invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from comptoir.core import audit
 from comptoir.core.mail import (
@@ -17,6 +18,7 @@ from comptoir.customers.models import Client
 from comptoir.customers.selectors import is_online_invoice_eligible
 
 from ..models import Invoice
+from .documents import pdf_bytes, render_and_store
 
 
 def _member_path(organization_slug: str, name: str, **kwargs) -> str:
@@ -49,8 +51,6 @@ def send_invoice_available(*, invoice_ids: list[int], resent: bool = False) -> i
     `resent`: asked again from the back office, so sent to any client with
     an email; the member-space links are given only to those who have one.
     """
-    from .documents import pdf_bytes
-
     invoices = list(
         Invoice.objects.filter(pk__in=invoice_ids)
         .select_related("client", "organization", "park")
@@ -96,6 +96,21 @@ def send_invoice_available(*, invoice_ids: list[int], resent: bool = False) -> i
     )
 
 
+@task()
+def invoices_issued_task(invoice_ids: list[int], notify: bool) -> None:
+    """Render the new invoices, then tell the member they are available."""
+    for invoice_id in invoice_ids:
+        render_and_store(invoice_id=invoice_id)
+    if notify:
+        send_invoice_available(invoice_ids=invoice_ids)
+
+
+@task()
+def resend_documents_task(invoice_ids: list[int]) -> None:
+    """Mail documents again, as asked from the back office."""
+    send_invoice_available(invoice_ids=invoice_ids, resent=True)
+
+
 class NoRecipient(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -104,8 +119,6 @@ class NoRecipient(Exception):
 
 def resend_document(*, invoice: Invoice, actor) -> None:
     """Queue the document's mail again ("Renvoyer la facture")."""
-    from ..tasks import resend_documents_task
-
     if invoice.client is None or not invoice.client.email:
         raise NoRecipient(
             _("Ce client n'a pas d'adresse email : renseignez-la sur sa fiche.")

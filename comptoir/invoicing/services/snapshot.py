@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import cast
 
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
+from comptoir.core.clock import business_date
+from comptoir.core.totals import DocumentTotals
 from comptoir.customers.models import Client, Profile
 from comptoir.customers.text import strip_forbidden
 from comptoir.organizations.models import Park
 from comptoir.sales.models import PaymentMethod, Sale
-
-from ..totals import DocumentTotals
 
 
 @dataclass(frozen=True)
@@ -197,8 +197,6 @@ def build_snapshot(
 
 
 def payment_entries(payments, tz_name: str) -> list[dict]:
-    from comptoir.core.clock import business_date
-
     return [
         {
             "method": p.method,

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from comptoir.sales.models import PaymentMethod, Sale
 
+from ..models import ProviderAccount
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
-
-    from ..models import ProviderAccount
 
 
 class PaymentStatus:

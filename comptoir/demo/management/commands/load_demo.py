@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from comptoir.demo import LOGINS, PASSWORD, load_demo
+from comptoir.demo.world import LOGINS, PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +21,12 @@ from comptoir.catalog.models import (
 )
 from comptoir.core.clock import DEFAULT_TIME_ZONE
 from comptoir.customers.models import Client, CustomerGroup, Profile
+from comptoir.einvoicing.models import EInvoicingSettings, Mode
+from comptoir.einvoicing.services.reporting import period_of
+from comptoir.einvoicing.services.sync import sync
 from comptoir.invoicing.services import issue_invoices
 from comptoir.organizations.models import Organization, Park, Role, User, UserKind
-from comptoir.sales.models import Channel, PaymentMethod, Sale
+from comptoir.sales.models import Channel, Payment, PaymentMethod, Sale
 from comptoir.sales.services import Item, create_sale, record_payment
 
 PASSWORD = "comptoir-demo"
@@ -425,12 +429,6 @@ REFUSED_SIREN = "443061809"
 
 
 def _enable_einvoicing(organization: Organization) -> None:
-    from django.conf import settings
-    from django.utils import timezone
-
-    from comptoir.einvoicing.models import EInvoicingSettings, Mode
-    from comptoir.einvoicing.services.reporting import period_of
-
     if not settings.EINVOICING_LOCAL_STANDIN:
         return  # production settings: no stand-in, a real PA is set by hand
     today = timezone.localdate()
@@ -455,12 +453,6 @@ def _einvoicing_demo(
     snack: Product,
     socks: Product,
 ) -> None:
-    from django.utils import timezone
-
-    from comptoir.einvoicing.services.reporting import period_of
-    from comptoir.einvoicing.services.sync import sync
-    from comptoir.sales.models import Payment
-
     nova = _client(
         organization,
         park,

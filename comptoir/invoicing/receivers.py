@@ -1,0 +1,44 @@
+"""What invoicing does when the apps below it call their hooks
+(`comptoir.core.hooks`); `connect()` runs from InvoicingConfig.ready()."""
+
+from __future__ import annotations
+
+from comptoir.core.numbering import lock_counter
+from comptoir.organizations import hooks as organizations_hooks
+from comptoir.organizations.models import Park
+from comptoir.sales import hooks as sales_hooks
+from comptoir.sales.hooks import MailedDocument
+from comptoir.sales.models import Sale
+
+from .models import DocumentKind
+from .services import active_invoices, invoice_paid_online_sale
+from .services.credit_notes import credit_refunded_lines
+from .services.documents import pdf_bytes
+from .services.issue import series_key
+
+
+def lock_series_counters(park: Park) -> None:
+    """Hold the park's document counters while its series code changes."""
+    for kind in DocumentKind:
+        lock_counter(park_id=park.pk, key=series_key(kind))
+
+
+def order_mail_documents(sale: Sale) -> list[MailedDocument]:
+    """The sale's active invoices, their stored PDFs attached to the mail."""
+    return [
+        MailedDocument(
+            number=invoice.number,
+            total_incl=invoice.total_incl,
+            public_id=invoice.public_id,
+            filename=invoice.filename,
+            pdf=pdf_bytes(invoice),
+        )
+        for invoice in active_invoices(sale).order_by("sequence")
+    ]
+
+
+def connect() -> None:
+    sales_hooks.sale_paid.register(invoice_paid_online_sale)
+    sales_hooks.sale_refunded.register(credit_refunded_lines)
+    sales_hooks.order_mail_documents.register(order_mail_documents)
+    organizations_hooks.series_changing.register(lock_series_counters)

@@ -1,0 +1,39 @@
+"""Where a sale hands over to the apps above it (`comptoir.core.hooks`).
+
+`invoicing` registers its receivers in its AppConfig.ready(); sales calls
+them inside its own transaction, exactly where it needs them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from comptoir.core.hooks import Hook
+
+# sale_paid(sale) -> documents issued: called by `_mark_paid` with the sale
+# locked, once it is numbered, paid and its entitlements exist.
+sale_paid: Hook[list[Any]] = Hook("sale_paid")
+
+# sale_refunded(sale=, payment=, lines=, quantities=, reason=, actor=) ->
+# documents issued: called by `refund_sale` with the sale locked, once the
+# negative payment exists and before the lines count the refund.
+sale_refunded: Hook[list[Any]] = Hook("sale_refunded")
+
+
+@dataclass(frozen=True)
+class MailedDocument:
+    """A document the order confirmation attaches and links to."""
+
+    number: str
+    total_incl: Decimal
+    public_id: uuid.UUID
+    filename: str
+    pdf: bytes
+
+
+# order_mail_documents(sale) -> [MailedDocument]: the invoices of a client
+# with online invoices, for the order confirmation (outside any lock).
+order_mail_documents: Hook[list[MailedDocument]] = Hook("order_mail_documents")
