@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.models import Product, ProductKind
 from comptoir.catalog.selectors import Offer, offers_for
 from comptoir.core.money import ZERO
+from comptoir.core.totals import DocumentTotals, LineInput, compute_totals
 from comptoir.customers.models import Client
-from comptoir.invoicing.totals import DocumentTotals, LineInput, compute_totals
 from comptoir.organizations.models import Organization, Park
 from comptoir.sales.models import Sale, SaleStatus
 from comptoir.sales.places import remaining_places

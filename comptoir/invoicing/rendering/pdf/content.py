@@ -22,9 +22,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from comptoir.core.fonts import BOLD, REGULAR
 from comptoir.invoicing.rendering import formatting as fmt
 from comptoir.invoicing.rendering import mentions
-from comptoir.invoicing.rendering.fonts import BOLD, REGULAR
 from comptoir.invoicing.rendering.snapshot import Document, Party
 
 from .layout import ACCENT, ACCENT_SOFT, CONTENT_WIDTH, INK, MUTED, RULE, ZEBRA

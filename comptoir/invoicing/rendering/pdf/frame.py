@@ -18,9 +18,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from comptoir.core.fonts import BOLD, REGULAR, register_fonts
 from comptoir.invoicing.rendering import formatting as fmt
 from comptoir.invoicing.rendering import mentions
-from comptoir.invoicing.rendering.fonts import BOLD, REGULAR, register_fonts
 from comptoir.invoicing.rendering.snapshot import Document
 
 from .content import _address_lines, _doc_label, _siren, _siret, _story
