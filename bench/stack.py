@@ -94,6 +94,10 @@ class Stack:
     database: str
     port: int = 8100
     web_workers: int = 4
+    # scripts/prod.sh's choice; gthread keeps connections alive between
+    # requests, sync closes each one.
+    worker_class: str = "sync"
+    threads: int = 1
     var: Path = field(default_factory=lambda: ROOT / "var" / "stack")
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -172,6 +176,18 @@ class Stack:
                     f"127.0.0.1:{self.port}",
                     "--workers",
                     str(self.web_workers),
+                    "--worker-class",
+                    self.worker_class,
+                    "--threads",
+                    str(self.threads),
+                    # As scripts/prod.sh: a worker is replaced now and then
+                    # (a slow leak never grows), not all at the same time.
+                    "--max-requests",
+                    "20000",
+                    "--max-requests-jitter",
+                    "2000",
+                    "--keep-alive",
+                    "5",
                     "--backlog",
                     "2048",
                     "--graceful-timeout",
