@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack import ROOT, Stack  # noqa: E402
+from bench.stack import ROOT, Stack, psql  # noqa: E402
 
 
 def ensure_wrk(*, install: bool) -> str | None:
@@ -78,6 +78,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(stack: Stack) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each gunicorn worker and of each PostgreSQL
+    backend connected to the bench database: their CPU per checkout is far
+    less sensitive to other load on the machine than the rates are."""
+    backends = psql(
+        f"SELECT pid FROM pg_stat_activity WHERE datname = '{stack.database}'"
+    ).split()
+    return {
+        "web": {pid: process_cpu(pid) for pid in stack.web_worker_pids()},
+        "db": {int(pid): process_cpu(int(pid)) for pid in backends},
+    }
+
+
+def cpu_between(before: dict, after: dict) -> dict[str, float]:
+    return {
+        side: sum(cpu - before[side].get(pid, 0.0) for pid, cpu in after[side].items())
+        for side in after
+    }
+
+
 def run_wrk(url: str, seconds: int) -> float:
     out = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{seconds}s", url],
@@ -94,6 +123,7 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
     sessions = stack.var / f"sessions-{prefix}.txt"
     stack.call("make_sessions", prefix, str(sessions))
     env = {**stack.env(), "BENCH_SESSIONS": str(sessions), "BENCH_PRODUCTS": products}
+    server_before = server_cpu(stack)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
@@ -123,12 +153,32 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
         capture_output=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = cpu_between(server_before, server_cpu(stack))
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rows = {
         row["Name"]: row
         for row in csv.DictReader(open(out_dir / f"{prefix}_stats.csv"))
     }
+    rows["server_cpu"] = server
     return rows, cpu / seconds
+
+
+def per_checkout_cpu(rows: dict) -> float:
+    done = int(rows.get("paid_checkout", {}).get("Request Count", 0))
+    return sum(rows["server_cpu"].values()) / done if done else 0.0
+
+
+def server_cpu_line(rows: dict) -> str:
+    """Server CPU per paid checkout (its two cart additions included)."""
+    done = int(rows.get("paid_checkout", {}).get("Request Count", 0))
+    if not done:
+        return "    server CPU per paid checkout    (none completed)"
+    web, db = rows["server_cpu"]["web"], rows["server_cpu"]["db"]
+    return (
+        f"    server CPU per paid checkout  {1000 * (web + db) / done:5.1f} ms "
+        f"(gunicorn {1000 * web / done:.1f} + PostgreSQL {1000 * db / done:.1f}; "
+        "cart additions included)"
+    )
 
 
 def describe(rows: dict, name: str) -> str:
@@ -269,7 +319,8 @@ def main() -> int:
     if args.rate:
         # Enough members that one is free when a checkout is due, even if
         # each takes seconds: the generator must not be what holds it back.
-        stack.call("make_members", max(int(args.rate * 4), 50), "Bench CE", True, "rate")
+        count = max(int(args.rate * 4), 50)
+        stack.call("make_members", count, "Bench CE", True, "rate")
     products = stack.call(
         "product_ids", "Entrée Jump 1h", "Formule goûter", "Chaussettes antidérapantes"
     )
@@ -339,11 +390,19 @@ def main() -> int:
     print("    (saturated: members loop without pause; goal ≥ 60/s)")
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
+    print(server_cpu_line(on))
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
+    print(server_cpu_line(off))
     share = 100 * rate_on / ceiling
     cost = 100 * (1 - rate_on / rate_off) if rate_off else float("nan")
     print(f"checkouts / trivial view          {share:5.1f} %")
-    print(f"cost of online invoicing          {cost:5.1f} %  (goal < 10 %)")
+    print(f"cost of online invoicing          {cost:5.1f} %  (goal < 10 %; rates)")
+    server_on, server_off = per_checkout_cpu(on), per_checkout_cpu(off)
+    if server_on and server_off:
+        print(
+            f"{'':34}{100 * (1 - server_off / server_on):5.1f} %  "
+            "(server CPU per checkout: less sensitive to other load)"
+        )
     print(f"load generator CPU (locust)       {100 * cpu_on:5.0f} % of one core")
     if steady is not None:
         flows, wall, generator_cpu = steady
