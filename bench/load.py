@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import os
 import re
 import resource
@@ -213,12 +214,14 @@ def describe_steady(flows, wall: float, rate: float) -> list[str]:
     from bench.steady import summary
 
     done = [f for f in flows if f.ok]
-    errors = len(flows) - len(done)
+    dropped = sum(1 for f in flows if not f.started and f.error)
+    failed = [f.error for f in flows if f.started and not f.ok]
     late = [f.started - f.due for f in flows if f.started]
     lines = [
         f"paid checkouts offered at {rate:g}/s   achieved {len(done) / wall:6.1f}/s "
-        f"({len(done)} in {wall:.1f} s), errors {errors}/{len(flows)}"
-        + (f" — first: {next(f.error for f in flows if f.error)}" if errors else ""),
+        f"({len(done)} of {len(flows)} in {wall:.1f} s); never started (server "
+        f"too far behind) {dropped}; errors {len(failed)}"
+        + (f" — first: {failed[0]}" if failed else ""),
         f"    paid checkout (checkout + notification)  "
         f"{summary([f.ended - f.checkout_started for f in done])}"
         "  (goal p95 < 300 ms)",
@@ -234,21 +237,24 @@ def describe_steady(flows, wall: float, rate: float) -> list[str]:
     return lines
 
 
-def render_window(stack: Stack) -> tuple[int, float]:
-    """Documents rendered by the workers and the seconds from the first task
-    claimed to the last one finished (the workers' start-up left out)."""
+def render_window(stack: Stack) -> tuple[int, int, float]:
+    """Documents rendered by the workers, tasks they ran (an invoice's render,
+    and each paid sale's order confirmation with its tickets' PDF and mail)
+    and the seconds from the first task claimed to the last one finished
+    (the workers' start-up left out)."""
     out = stack.manage(
         "shell",
         "-c",
         "from django.db.models import Max, Min; "
         "from django_tasks_db.models import DBTaskResult; "
         "from comptoir.invoicing.models import Invoice; "
-        "w = DBTaskResult.objects.filter(finished_at__isnull=False)"
-        ".aggregate(a=Min('started_at'), b=Max('finished_at')); "
+        "done = DBTaskResult.objects.filter(finished_at__isnull=False); "
+        "w = done.aggregate(a=Min('started_at'), b=Max('finished_at')); "
         "print(Invoice.objects.filter(rendered_at__gte=w['a']).count(), "
-        "(w['b'] - w['a']).total_seconds()) if w['a'] else print(0, 0)",
+        "done.count(), (w['b'] - w['a']).total_seconds()) "
+        "if w['a'] else print(0, 0, 0)",
     ).stdout.split()
-    return int(out[-2]), float(out[-1])
+    return int(out[-3]), int(out[-2]), float(out[-1])
 
 
 def main() -> int:
@@ -291,9 +297,9 @@ def main() -> int:
     args = parser.parse_args()
     if ensure_wrk(install=args.install_wrk) is None:
         return 2
-    try:
-        import locust  # noqa: F401
-    except ImportError:
+    # Only whether it is installed: importing locust here would monkey-patch
+    # this process with gevent (the constant-rate generator uses threads).
+    if importlib.util.find_spec("locust") is None:
         print(
             "bench/load.py needs locust: `make bench-install` installs "
             "requirements/bench.txt.",
@@ -349,6 +355,8 @@ def main() -> int:
             steady = run_steady(
                 stack, rate=args.rate, seconds=rate_seconds, products=products
             )
+            for line in describe_steady(steady[0], steady[1], args.rate):
+                print(line, flush=True)
     finally:
         stack.kill("web")
 
@@ -372,7 +380,7 @@ def main() -> int:
     render_seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     render_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    rendered, window = render_window(stack)
+    rendered, tasks, window = render_window(stack)
 
     checks = stack.manage("check_invariants", check=False)
     rate_on = float(on.get("paid_checkout", {}).get("Requests/s", 0))
@@ -422,7 +430,8 @@ def main() -> int:
     print(
         f"    CPU of the workers            "
         f"{1000 * render_cpu / max(unrendered, 1):5.1f} ms a document "
-        f"(start-up included: {render_cpu:.1f} s in all)"
+        f"(start-up included: {render_cpu:.1f} s in all; {tasks} tasks: "
+        "the renders and every paid sale's order confirmation)"
     )
     load = os.getloadavg()
     print(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

@@ -131,14 +131,18 @@ class Stack:
         return env
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
+        done = subprocess.run(
             [PY, "manage.py", *args],
             cwd=ROOT,
             env=self.env(),
-            check=check,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if check and done.returncode:
+            print(done.stderr[-3000:], file=sys.stderr)
+            done.check_returncode()
+        return done
 
     def call(self, function: str, *args) -> str:
         """`bench.fixtures.<function>(*args)` in the stack's environment."""

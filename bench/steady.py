@@ -144,6 +144,7 @@ def run(
     secret: bytes,
     rate: float,
     seconds: float,
+    grace: float = 15.0,
 ) -> tuple[list[Flow], float, float]:
     """Offer `rate` paid checkouts a second for `seconds`; the flows, the
     wall time from the first due instant to the last end, and this
@@ -154,8 +155,18 @@ def run(
     arrivals: queue.Queue[Flow | None] = queue.Queue()
     flows: list[Flow] = []
 
+    # A server that cannot keep up would otherwise make the run last until
+    # the backlog drains: what is still waiting `grace` seconds after the
+    # last due instant is never started (counted as an error).
+    start = time.perf_counter() + 0.1
+    count = int(rate * seconds)
+    deadline = start + count / rate + grace
+
     def serve(member: Member) -> None:
         while (flow := arrivals.get()) is not None:
+            if time.perf_counter() > deadline:
+                flow.error = "never started: the server was too far behind"
+                continue
             try:
                 play(member, flow, products, secret)
             except Exception as exc:  # noqa: BLE001 - counted as an error
@@ -167,8 +178,6 @@ def run(
     for thread in threads:
         thread.start()
     cpu = time.process_time()
-    start = time.perf_counter() + 0.1
-    count = int(rate * seconds)
     for i in range(count):
         due = start + i / rate
         delay = due - time.perf_counter()
