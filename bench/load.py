@@ -3,7 +3,8 @@
     make bench-install                  # locust, weasyprint (requirements/bench.txt)
     sudo apt-get install wrk            # or: bench/load.py --install-wrk (as root)
     .venv/bin/python bench/load.py [--database comptoir_bench] [--duration 30]
-        [--users 40] [--web-workers 4] [--port 0]
+        [--users 40] [--rate 40] [--web-workers 4] [--worker-class sync]
+        [--threads 1] [--render-workers 2] [--port 0]
 
 Starts PostgreSQL (the database given by `--database`, DROPPED and
 recreated: never name a database you keep), gunicorn with production
@@ -11,11 +12,16 @@ settings on 127.0.0.1 (a free port unless `--port` says which) and, in the
 same configuration, measures:
 
 1. the ceiling of this machine: a trivial Django view (`/healthz`) under wrk;
-2. paid checkouts per second with online invoicing on (locust, headless);
+2. paid checkouts per second with online invoicing on (locust, headless,
+   `--users` members looping without pause: the saturated rate);
 3. the same with the group's switch off (other members, same server);
-4. the PDF worker, measured apart: two `db_worker`s started after the load
-   render every queued invoice; invoices per second until none is left;
-5. the invariants: every paid sale with exactly one invoice or one open
+4. paid checkouts arriving at a constant `--rate` a second (open loop,
+   bench/steady.py): the rate achieved and the latencies, counted from the
+   instant each checkout was due;
+5. the PDF worker, measured apart: `--render-workers` `db_worker`s started
+   after the load render every queued invoice; documents per second and
+   the workers' CPU time per document;
+6. the invariants: every paid sale with exactly one invoice or one open
    alert, continuous series, every PDF rendered, the chain intact.
 
 Prints the figures; asserts nothing about time.
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import os
 import re
 import resource
@@ -37,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack import ROOT, Stack  # noqa: E402
+from bench.stack import ROOT, Stack, psql  # noqa: E402
 
 
 def ensure_wrk(*, install: bool) -> str | None:
@@ -72,6 +79,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(stack: Stack) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each gunicorn worker and of each PostgreSQL
+    backend connected to the bench database: their CPU per checkout is far
+    less sensitive to other load on the machine than the rates are."""
+    backends = psql(
+        f"SELECT pid FROM pg_stat_activity WHERE datname = '{stack.database}'"
+    ).split()
+    return {
+        "web": {pid: process_cpu(pid) for pid in stack.web_worker_pids()},
+        "db": {int(pid): process_cpu(int(pid)) for pid in backends},
+    }
+
+
+def cpu_between(before: dict, after: dict) -> dict[str, float]:
+    return {
+        side: sum(cpu - before[side].get(pid, 0.0) for pid, cpu in after[side].items())
+        for side in after
+    }
+
+
 def run_wrk(url: str, seconds: int) -> float:
     out = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{seconds}s", url],
@@ -88,6 +124,7 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
     sessions = stack.var / f"sessions-{prefix}.txt"
     stack.call("make_sessions", prefix, str(sessions))
     env = {**stack.env(), "BENCH_SESSIONS": str(sessions), "BENCH_PRODUCTS": products}
+    server_before = server_cpu(stack)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
@@ -117,16 +154,38 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
         capture_output=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = cpu_between(server_before, server_cpu(stack))
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rows = {
         row["Name"]: row
         for row in csv.DictReader(open(out_dir / f"{prefix}_stats.csv"))
     }
+    rows["server_cpu"] = server
     return rows, cpu / seconds
 
 
+def per_checkout_cpu(rows: dict) -> float:
+    done = int(rows.get("paid_checkout", {}).get("Request Count", 0))
+    return sum(rows["server_cpu"].values()) / done if done else 0.0
+
+
+def server_cpu_line(rows: dict) -> str:
+    """Server CPU per paid checkout (its two cart additions included)."""
+    done = int(rows.get("paid_checkout", {}).get("Request Count", 0))
+    if not done:
+        return "    server CPU per paid checkout    (none completed)"
+    web, db = rows["server_cpu"]["web"], rows["server_cpu"]["db"]
+    return (
+        f"    server CPU per paid checkout  {1000 * (web + db) / done:5.1f} ms "
+        f"(gunicorn {1000 * web / done:.1f} + PostgreSQL {1000 * db / done:.1f}; "
+        "cart additions included)"
+    )
+
+
 def describe(rows: dict, name: str) -> str:
-    row = rows[name]
+    row = rows.get(name)
+    if row is None:
+        return "   none completed (run longer, or the machine is too busy)"
     return (
         f"{float(row['Requests/s']):7.1f}/s  p50 {row['50%']:>4} ms  "
         f"p95 {row['95%']:>4} ms  p99 {row['99%']:>4} ms  "
@@ -134,11 +193,93 @@ def describe(rows: dict, name: str) -> str:
     )
 
 
+def run_steady(stack: Stack, *, rate: float, seconds: int, products: str):
+    """Paid checkouts offered at a constant rate (bench/steady.py)."""
+    from bench import steady
+    from bench.stack import SIMULATOR_SECRET
+
+    sessions = stack.var / "sessions-rate.txt"
+    stack.call("make_sessions", "rate", str(sessions))
+    return steady.run(
+        base_url=stack.base_url,
+        session_keys=sessions.read_text().split(),
+        products=[int(p) for p in products.split(",")],
+        secret=SIMULATOR_SECRET.encode(),
+        rate=rate,
+        seconds=seconds,
+    )
+
+
+def describe_steady(flows, wall: float, rate: float) -> list[str]:
+    from bench.steady import summary
+
+    done = [f for f in flows if f.ok]
+    dropped = sum(1 for f in flows if not f.started and f.error)
+    failed = [f.error for f in flows if f.started and not f.ok]
+    late = [f.started - f.due for f in flows if f.started]
+    lines = [
+        f"paid checkouts offered at {rate:g}/s   achieved {len(done) / wall:6.1f}/s "
+        f"({len(done)} of {len(flows)} in {wall:.1f} s); never started (server "
+        f"too far behind) {dropped}; errors {len(failed)}"
+        + (f" — first: {failed[0]}" if failed else ""),
+        f"    paid checkout (checkout + notification)  "
+        f"{summary([f.ended - f.checkout_started for f in done])}"
+        "  (goal p95 < 300 ms)",
+        f"    whole flow, from its due instant         "
+        f"{summary([f.ended - f.due for f in done])}",
+        f"    waiting for a free member (generator)    {summary(late)}",
+    ]
+    for name in ("cart_add", "checkout", "notification"):
+        lines.append(
+            f"    {name:<13}{'(×2, summed)' if name == 'cart_add' else '':<29}"
+            f"{summary([f.requests[name] for f in done])}"
+        )
+    return lines
+
+
+def render_window(stack: Stack) -> tuple[int, int, float]:
+    """Documents rendered by the workers, tasks they ran (an invoice's render,
+    and each paid sale's order confirmation with its tickets' PDF and mail)
+    and the seconds from the first task claimed to the last one finished
+    (the workers' start-up left out)."""
+    out = stack.manage(
+        "shell",
+        "-c",
+        "from django.db.models import Max, Min; "
+        "from django_tasks_db.models import DBTaskResult; "
+        "from comptoir.invoicing.models import Invoice; "
+        "done = DBTaskResult.objects.filter(finished_at__isnull=False); "
+        "w = done.aggregate(a=Min('started_at'), b=Max('finished_at')); "
+        "print(Invoice.objects.filter(rendered_at__gte=w['a']).count(), "
+        "done.count(), (w['b'] - w['a']).total_seconds()) "
+        "if w['a'] else print(0, 0, 0)",
+    ).stdout.split()
+    return int(out[-3]), int(out[-2]), float(out[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=40,
+        help="paid checkouts a second offered in the constant-rate run (0: skip it)",
+    )
+    parser.add_argument(
+        "--rate-duration",
+        type=int,
+        default=None,
+        help="seconds of the constant-rate run (default: --duration)",
+    )
+    parser.add_argument("--web-workers", type=int, default=Stack.web_workers)
+    parser.add_argument(
+        "--worker-class", default=Stack.worker_class, choices=["sync", "gthread"]
+    )
+    parser.add_argument(
+        "--threads", type=int, default=Stack.threads, help="per gthread worker"
+    )
     parser.add_argument("--render-workers", type=int, default=2)
     parser.add_argument(
         "--database",
@@ -156,9 +297,9 @@ def main() -> int:
     args = parser.parse_args()
     if ensure_wrk(install=args.install_wrk) is None:
         return 2
-    try:
-        import locust  # noqa: F401
-    except ImportError:
+    # Only whether it is installed: importing locust here would monkey-patch
+    # this process with gevent (the constant-rate generator uses threads).
+    if importlib.util.find_spec("locust") is None:
         print(
             "bench/load.py needs locust: `make bench-install` installs "
             "requirements/bench.txt.",
@@ -171,18 +312,28 @@ def main() -> int:
     stack = Stack(
         database=args.database,
         web_workers=args.web_workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
         port=args.port or free_port(),
     )
+    rate_seconds = args.rate_duration or args.duration
     print(f"Setting up {args.database} ({args.users} members per run)…", flush=True)
     stack.create_database()
     members = max(args.users * 2, 50)
     stack.call("make_members", members, "Bench CE", True, "on")
     stack.call("make_members", members, "Bench sans factures", False, "off")
+    if args.rate:
+        # Enough members that one is free when a checkout is due, even if
+        # each takes seconds: the generator must not be what holds it back.
+        count = max(int(args.rate * 4), 50)
+        stack.call("make_members", count, "Bench CE", True, "rate")
     products = stack.call(
         "product_ids", "Entrée Jump 1h", "Formule goûter", "Chaussettes antidérapantes"
     )
+    steady = None
     try:
         stack.start_web()
+        print("wrk on /healthz, then locust (invoicing on, off)…", flush=True)
         ceiling = run_wrk(stack.base_url + "/healthz", 10)
         on, cpu_on = run_locust(
             stack,
@@ -198,6 +349,14 @@ def main() -> int:
             seconds=args.duration,
             products=products,
         )
+        if args.rate:
+            print(f"constant rate, {args.rate:g} paid checkouts/s…", flush=True)
+            load_rate = os.getloadavg()[0]
+            steady = run_steady(
+                stack, rate=args.rate, seconds=rate_seconds, products=products
+            )
+            for line in describe_steady(steady[0], steady[1], args.rate):
+                print(line, flush=True)
     finally:
         stack.kill("web")
 
@@ -209,6 +368,8 @@ def main() -> int:
             "print(Invoice.objects.filter(rendered_at__isnull=True).count())",
         ).stdout.split()[-1]
     )
+    print(f"PDF workers on {unrendered} documents…", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     workers = [
         stack.start_task_worker(f"render{i}", "--batch", "--no-startup-delay")
@@ -217,31 +378,63 @@ def main() -> int:
     for worker in workers:
         worker.wait(timeout=1800)
     render_seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    render_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rendered, tasks, window = render_window(stack)
 
     checks = stack.manage("check_invariants", check=False)
-    rate_on = float(on["paid_checkout"]["Requests/s"])
-    rate_off = float(off["paid_checkout"]["Requests/s"])
+    rate_on = float(on.get("paid_checkout", {}).get("Requests/s", 0))
+    rate_off = float(off.get("paid_checkout", {}).get("Requests/s", 0))
     print()
+    web = f"{args.web_workers} {args.worker_class} workers" + (
+        f" × {args.threads} threads" if args.worker_class == "gthread" else ""
+    )
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn {args.web_workers} sync workers; "
+        f"machine: {os.cpu_count()} cores; gunicorn {web}; "
         f"PostgreSQL; {args.users} concurrent members; {args.duration} s per run"
     )
     print(f"trivial view (/healthz, wrk)      {ceiling:8.0f} req/s")
     print(f"paid checkouts, invoicing on      {describe(on, 'paid_checkout')}")
-    print("    (goal ≥ 60/s; p95 < 300 ms at 40/s: run with --users to match)")
+    print("    (saturated: members loop without pause; goal ≥ 60/s)")
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
+    print(server_cpu_line(on))
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
+    print(server_cpu_line(off))
     share = 100 * rate_on / ceiling
-    cost = 100 * (1 - rate_on / rate_off)
+    cost = 100 * (1 - rate_on / rate_off) if rate_off else float("nan")
     print(f"checkouts / trivial view          {share:5.1f} %")
-    print(f"cost of online invoicing          {cost:5.1f} %  (goal < 10 %)")
+    print(f"cost of online invoicing          {cost:5.1f} %  (goal < 10 %; rates)")
+    server_on, server_off = per_checkout_cpu(on), per_checkout_cpu(off)
+    if server_on and server_off:
+        print(
+            f"{'':34}{100 * (1 - server_off / server_on):5.1f} %  "
+            "(server CPU per checkout: less sensitive to other load)"
+        )
     print(f"load generator CPU (locust)       {100 * cpu_on:5.0f} % of one core")
+    if steady is not None:
+        flows, wall, generator_cpu = steady
+        for line in describe_steady(flows, wall, args.rate):
+            print(line)
+        print(
+            f"    generator CPU {100 * generator_cpu / wall:.0f} % of one core; "
+            f"load average when it started {load_rate:.2f}"
+        )
     print(
         f"PDF worker ({args.render_workers} processes)          "
         f"{unrendered} documents in {render_seconds:.1f} s = "
-        f"{unrendered / render_seconds:6.1f} invoices/s  (goal ≥ 100/s)"
+        f"{unrendered / render_seconds:6.1f} documents/s with start-up; "
+        f"{rendered / window if window else 0:6.1f}/s from the first task to "
+        f"the last (goal ≥ 100/s)"
     )
+    print(
+        f"    CPU of the workers            "
+        f"{1000 * render_cpu / max(unrendered, 1):5.1f} ms a document "
+        f"(start-up included: {render_cpu:.1f} s in all; {tasks} tasks: "
+        "the renders and every paid sale's order confirmation)"
+    )
+    load = os.getloadavg()
+    print(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"invariants: {checks.stdout.strip()} {checks.stderr.strip()}")
     stack.drop_database()
     return checks.returncode

@@ -94,6 +94,10 @@ class Stack:
     database: str
     port: int = 8100
     web_workers: int = 4
+    # scripts/prod.sh's choice; gthread keeps connections alive between
+    # requests, sync closes each one.
+    worker_class: str = "sync"
+    threads: int = 1
     var: Path = field(default_factory=lambda: ROOT / "var" / "stack")
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -127,14 +131,18 @@ class Stack:
         return env
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
+        done = subprocess.run(
             [PY, "manage.py", *args],
             cwd=ROOT,
             env=self.env(),
-            check=check,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if check and done.returncode:
+            print(done.stderr[-3000:], file=sys.stderr)
+            done.check_returncode()
+        return done
 
     def call(self, function: str, *args) -> str:
         """`bench.fixtures.<function>(*args)` in the stack's environment."""
@@ -172,6 +180,18 @@ class Stack:
                     f"127.0.0.1:{self.port}",
                     "--workers",
                     str(self.web_workers),
+                    "--worker-class",
+                    self.worker_class,
+                    "--threads",
+                    str(self.threads),
+                    # As scripts/prod.sh: a worker is replaced now and then
+                    # (a slow leak never grows), not all at the same time.
+                    "--max-requests",
+                    "20000",
+                    "--max-requests-jitter",
+                    "2000",
+                    "--keep-alive",
+                    "5",
                     "--backlog",
                     "2048",
                     "--graceful-timeout",
