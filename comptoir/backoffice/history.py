@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.audit import history
 from comptoir.core.models import AuditEvent
+from comptoir.core.money import format_money as money
 from comptoir.einvoicing.selectors import describe_event as describe_einvoicing
 
 from .forms.clients import BackofficeClientForm
-from .templatetags.backoffice import money
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,20 @@ def format_money(value: Decimal | int | str | None) -> str:
     return _grouped(value, NBSP, ",") + NBSP + "€"
 
 
+def format_rate(value: Decimal | str | None) -> str:
+    """A VAT rate as screens show it: 20 %, 5,5 % in French; 20%, 5.5% in
+    English; empty without a rate (a multi-purpose voucher: each screen says
+    why in its own words).
+
+    The one `vat_rate` template filter of every front end."""
+    if value is None or value == "":
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    if (get_language() or "fr").startswith("en"):
+        return text + "%"
+    return text.replace(".", ",") + NBSP + "%"
+
+
 def round_money(value: Decimal | int | str) -> Decimal:
     """Round to the cent, half-up, as French invoices are rounded."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

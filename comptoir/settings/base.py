@@ -66,6 +66,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `money` and `vat_rate`, the same in every front end.
+            "builtins": ["comptoir.core.templatetags.formats"],
         },
     },
 ]

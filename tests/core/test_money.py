@@ -4,9 +4,16 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comptoir.backoffice.templatetags.backoffice import money as back_office
-from comptoir.core.money import allocate, excl_from_incl, format_money, round_money
-from comptoir.shop.templatetags.shop_tags import money as shop
+from django.template import engines
+
+from comptoir.backoffice.templatetags.backoffice import rate
+from comptoir.core.money import (
+    allocate,
+    excl_from_incl,
+    format_money,
+    format_rate,
+    round_money,
+)
 
 
 def test_round_money_rounds_half_up_not_to_even():
@@ -39,8 +46,28 @@ def test_allocate_never_creates_or_loses_a_cent(total, weights):
     assert all(p >= 0 for p in parts)
 
 
-def test_every_front_end_formats_money_with_the_one_rule():
-    assert back_office is shop is format_money
+def _render(library: str, text: str, **context: object) -> str:
+    load = f"{{% load {library} %}}" if library else ""
+    return engines["django"].from_string(load + text).render(context)
+
+
+def test_every_front_end_formats_money_and_rates_with_the_one_rule():
+    """`money` and `vat_rate` are built into every template: neither front
+    end's own library may shadow them with a second version."""
+    amount, vat = Decimal("1234.5"), Decimal("5.50")
+    for library in ("", "shop_tags", "backoffice"):
+        for language in ("fr", "en"):
+            with translation.override(language):
+                assert (
+                    _render(library, "{{ a|money }}|{{ r|vat_rate }}", a=amount, r=vat)
+                    == f"{format_money(amount)}|{format_rate(vat)}"
+                )
+    with translation.override("fr"):
+        assert format_rate(vat) == "5,5\xa0%"
+        assert rate(vat) == format_rate(vat)
+        assert rate(None) == "hors champ" and format_rate(None) == ""
+    with translation.override("en"):
+        assert format_rate(Decimal("20.00")) == "20%"
     with translation.override("fr"):
         assert format_money(Decimal("-1234567.5")) == "-1\xa0234\xa0567,50\xa0€"
         assert format_money(None) == format_money("") == ""

@@ -7,17 +7,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.alerts.selectors import open_alert_count
 from comptoir.core.clock import DEFAULT_TIME_ZONE, format_date, format_datetime
-from comptoir.core.money import format_money
+from comptoir.core.money import format_rate
 from comptoir.customers.selectors import field_labels
 from comptoir.invoicing.models import Invoice
 
 register = template.Library()
-NBSP = "\u00a0"
 DEFAULT_TZ = DEFAULT_TIME_ZONE
 
 
@@ -32,18 +30,12 @@ def open_alerts(context: template.Context) -> int:
     return open_alert_count(user.organization_id)
 
 
-money = register.filter("money", format_money)
-
-
 @register.filter
 def rate(value: Decimal | str | None) -> str:
     """20 %, 5,5 %, or "hors champ" for a multi-purpose voucher."""
     if value in (None, ""):
         return _("hors champ")
-    text = f"{Decimal(value).normalize():f}"
-    if not (get_language() or "fr").startswith("en"):
-        text = text.replace(".", ",")
-    return text + NBSP + "%"
+    return format_rate(value)
 
 
 @register.filter

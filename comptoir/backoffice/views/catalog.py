@@ -46,6 +46,7 @@ from comptoir.catalog.services import (
 from comptoir.catalog.slots import day_starts, schedule_of
 from comptoir.core.audit import history
 from comptoir.core.clock import business_date
+from comptoir.core.money import format_money as money
 from comptoir.customers.selectors import groups_of
 from comptoir.sales.places import day_availability
 from comptoir.sales.selectors import bookings_on, was_sold
@@ -58,7 +59,7 @@ from ..forms.catalog import (
 )
 from ..history import Entry
 from ..mixins import ManagerRequiredMixin
-from ..templatetags.backoffice import money, rate
+from ..templatetags.backoffice import rate
 
 PREVIEW_BOX = (320, 240)
 FIELD_LABELS = {

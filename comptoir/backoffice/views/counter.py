@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from comptoir.core.clock import DEFAULT_TIME_ZONE
+from comptoir.core.money import format_money as money
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
     clients_of,
@@ -28,7 +29,6 @@ from comptoir.sales.services import SaleError, record_counter_sale
 from ..forms.counter import ClientSearchForm, CounterSaleForm
 from ..mixins import StaffRequiredMixin
 from ..queries import counter_prices, counter_products
-from ..templatetags.backoffice import money
 
 # Buttons of the counter form that only re-draw it: nothing is checked or
 # recorded, and every quantity typed so far is kept.

@@ -1,36 +1,15 @@
-"""Money, dates and small helpers for the shop and member space templates."""
+"""Dates in the park's time zone and small helpers for the shop and member
+space templates (money and VAT rates are built-in filters: core)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import template
-from django.utils import formats
-from django.utils.translation import get_language
 
 from comptoir.core.clock import format_date, format_datetime, local
-from comptoir.core.money import format_money
 
 register = template.Library()
-
-NBSP = "\u00a0"
-
-
-money = register.filter("money", format_money)
-
-
-@register.filter
-def vat_rate(value: Decimal | str | None) -> str:
-    """20 %, 5,5 % — or the "no VAT" mention for multi-purpose vouchers."""
-    if value in (None, ""):
-        return ""
-    rate = Decimal(value).normalize()
-    places = max(0, -rate.as_tuple().exponent)  # type: ignore[operator]
-    text = formats.number_format(rate, places, use_l10n=True)
-    if (get_language() or "fr").startswith("en"):
-        return f"{text}%"
-    return f"{text}{NBSP}%"
 
 
 @register.simple_tag
