@@ -41,6 +41,13 @@ class UnknownSale(Exception):
 
 
 def account_of(organization: Organization) -> ProviderAccount | None:
+    """The organization's provider account; no query when it was read with
+    the organization (`select_related("payment_account")`)."""
+    if Organization.payment_account.is_cached(organization):  # type: ignore[attr-defined]
+        try:
+            return organization.payment_account
+        except ProviderAccount.DoesNotExist:
+            return None
     return ProviderAccount.objects.filter(organization=organization).first()
 
 

@@ -75,7 +75,8 @@ def create_sale(
     if not items:
         raise SaleError("Le panier est vide.")
     with transaction.atomic():
-        sale = Sale.objects.create(
+        # Written once its total is known (below): one INSERT, no UPDATE.
+        sale = Sale(
             organization_id=park.organization_id,
             park=park,
             client=client,
@@ -115,9 +116,9 @@ def create_sale(
                     nature=item.product.operation_nature,
                 )
             )
-        SaleLine.objects.bulk_create(lines)
         sale.total_incl = sum((ln.total_incl for ln in lines), Decimal("0.00"))
-        sale.save(update_fields=["total_incl"])
+        sale.save(force_insert=True)
+        SaleLine.objects.bulk_create(lines)
     return sale
 
 

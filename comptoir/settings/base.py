@@ -155,6 +155,8 @@ DEFAULT_FROM_EMAIL = "Comptoir <no-reply@comptoir.example>"
 
 LOGIN_URL = "backoffice:login"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions whose save is one UPDATE (comptoir/core/sessions.py).
+SESSION_ENGINE = "comptoir.core.sessions"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

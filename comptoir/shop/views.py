@@ -246,6 +246,8 @@ class CheckoutView(ShopMixin, TemplateView):
     """Summary with VAT, company data when an invoice would be blocked, pay."""
 
     template_name = "shop/checkout.html"
+    # The provider account, for the pay button and `start_payment`.
+    organization_related = ("payment_account",)
 
     def dispatch(self, request, *args, **kwargs):
         if self.client is None:
@@ -549,7 +551,9 @@ class NotificationView(View):
     """Server-to-server notifications: no CSRF token, a signature instead."""
 
     def post(self, request, org_slug, provider):
-        organization = get_object_or_404(Organization, slug=org_slug)
+        organization = get_object_or_404(
+            Organization.objects.select_related("payment_account"), slug=org_slug
+        )
         payment_provider = get_provider(provider)
         if payment_provider is None:
             raise Http404
