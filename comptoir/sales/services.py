@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
 from comptoir.catalog.slots import slot_length
 from comptoir.core import audit
 from comptoir.core.clock import business_date
-from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.numbering import take_next_number
 from comptoir.customers.models import Client
 from comptoir.organizations.models import Park
 
@@ -124,8 +125,8 @@ def create_sale(
 
 def _assign_number(sale: Sale, paid_at: dt.datetime) -> None:
     day = business_date(paid_at, sale.park.time_zone)
-    counter = lock_counter(park_id=sale.park_id, key=f"sale:{day:%y%m%d}")
-    sale.number = f"S-{day:%y%m%d}-{take_next(counter):06d}"
+    number = take_next_number(park_id=sale.park_id, key=f"sale:{day:%y%m%d}")
+    sale.number = f"S-{day:%y%m%d}-{number:06d}"
     sale.sale_date = day
 
 
@@ -206,7 +207,9 @@ def record_payment(
         sale = (
             Sale.objects.select_for_update(of=("self",))
             .select_related("park", "client", "organization")
-            .prefetch_related("lines__product")
+            .prefetch_related(
+                Prefetch("lines", SaleLine.objects.select_related("product"))
+            )
             .get(pk=sale.pk)
         )
         existing = Payment.objects.filter(
@@ -257,8 +260,21 @@ def record_payment(
                 provider=provider, reference=reference
             )
             return PaymentOutcome(existing.sale, existing, False, [])
+        # A pending sale has no payment: this one is all the invoice lists,
+        # not read back.
+        _set_prefetched(sale, "payments", [payment])
         invoices = _mark_paid(sale, received_at)
+        # Later payments (refunds) must show: the caller reads them afresh.
+        sale._prefetched_objects_cache.pop("payments")
     return PaymentOutcome(sale, payment, True, invoices)
+
+
+def _set_prefetched(instance, name: str, objects: list) -> None:
+    """What `prefetch_related(name)` would have cached on `instance`."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def _mark_paid(sale: Sale, received_at: dt.datetime) -> list:
