@@ -36,15 +36,20 @@ pytestmark = pytest.mark.django_db
 # one fills the per-process caches), as counted inside the test's
 # transaction: each `atomic()` is a SAVEPOINT and its RELEASE.
 # Organization, session, the user with its client record (one query):
-CART_ADD = 8  # + the product, its group prices, the session saved (3)
+CART_ADD = 5  # + the product at its price (one query), the session saved (one)
 CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
-# + the provider account, group prices, products, the sale, lines, total; the
-# provider account again, the basket's previous payment session, the new
-# session and its provider-log entry (each in a savepoint); session saved.
-CHECKOUT = 22
-# Payment, provider log and checkout session, booking places, tickets, the
-# invoice with its counter, seal and tax lines, the render task.
-NOTIFICATION = 33
+# The organization with its provider account, session, user and client; the
+# basket priced (one query); the sale with its total, its lines (in a
+# savepoint); the payment session and its provider-log entry (in a
+# savepoint); the session saved.
+CHECKOUT = 13
+# The organization with its provider account, the sale, the event id's
+# duplicate check; in the transaction: the sale locked, its lines with their
+# products, the payment looked up then inserted, the sale number (one
+# UPDATE … RETURNING), the sale paid, tickets, eligibility; the invoice
+# (its counter locked, invoice, tax lines, counter written once), audit,
+# two task rows; the checkout session completed, the provider-log entry.
+NOTIFICATION = 26
 
 
 @pytest.fixture
