@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -162,3 +163,19 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == UserKind.STAFF and self.organization_id is not None
+
+
+class Session(AbstractBaseSession):
+    """A database session that names its user, so that one query reads both
+    (`comptoir/organizations/sessions.py`). The session data stays the
+    authority: `user` is what that query joins, written on every save."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

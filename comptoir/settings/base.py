@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "comptoir.organizations.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comptoir.core.middleware.SecurityHeadersMiddleware",
@@ -155,8 +155,9 @@ DEFAULT_FROM_EMAIL = "Comptoir <no-reply@comptoir.example>"
 
 LOGIN_URL = "backoffice:login"
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions whose save is one UPDATE (comptoir/core/sessions.py).
-SESSION_ENGINE = "comptoir.core.sessions"
+# Database sessions read with their user, saved in one UPDATE
+# (comptoir/organizations/sessions.py, with its AuthenticationMiddleware).
+SESSION_ENGINE = "comptoir.organizations.sessions"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

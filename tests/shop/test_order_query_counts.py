@@ -35,14 +35,14 @@ pytestmark = pytest.mark.django_db
 # Statements of each request of a member's second paid order (the first
 # one fills the per-process caches), as counted inside the test's
 # transaction: each `atomic()` is a SAVEPOINT and its RELEASE.
-# Organization, session, the user with its client record (one query):
-CART_ADD = 5  # + the product at its price (one query), the session saved (one)
+# Organization; the session with its user and client record (one query):
+CART_ADD = 4  # + the product at its price (one query), the session saved (one)
 CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
-# The organization with its provider account, session, user and client; the
+# The organization with its provider account, the session with its user; the
 # basket priced (one query); the sale with its total, its lines (in a
 # savepoint); the payment session and its provider-log entry (in a
 # savepoint); the session saved.
-CHECKOUT = 13
+CHECKOUT = 12
 # The organization with its provider account, the sale, the event id's
 # duplicate check; in the transaction: the sale locked, its lines with their
 # products, the payment looked up then inserted, the sale number (one
