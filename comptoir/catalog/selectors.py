@@ -76,7 +76,7 @@ def offers_for(
         best = Offer(product, product.price_incl, "") if product.public else None
         group_price = getattr(product, "group_price", None)
         if group_price is not None and (best is None or group_price < best.price_incl):
-            best = Offer(product, group_price, product.group_name)
+            best = Offer(product, group_price, getattr(product, "group_name", ""))
         if best is not None:
             offers[product.pk] = best
     return sorted(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import auth
 from django.contrib.auth import SESSION_KEY
@@ -36,6 +36,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, router
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+if TYPE_CHECKING:
+    from .models import Session
 
 # The session of the request whose user is being resolved, if any.
 _resolving: ContextVar[SessionStore | None] = ContextVar(
@@ -69,7 +72,7 @@ class SessionStore(DatabaseSessionStore):
         return session
 
     def create_model_instance(self, data):
-        obj = super().create_model_instance(data)
+        obj = cast("Session", super().create_model_instance(data))
         try:
             obj.user_id = int(data.get(SESSION_KEY))
         except (TypeError, ValueError):
@@ -79,11 +82,12 @@ class SessionStore(DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None or must_create:
             return super().save(must_create=must_create)
-        obj = self.create_model_instance(self._get_session())
+        obj = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]
         using = router.db_for_write(self.model, instance=obj)
         try:
             updated = (
-                self.model._default_manager.using(using)
+                cast("type[Session]", self.model)
+                ._default_manager.using(using)
                 .filter(session_key=obj.session_key)
                 .update(
                     session_data=obj.session_data,

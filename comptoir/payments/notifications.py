@@ -43,7 +43,7 @@ class UnknownSale(Exception):
 def account_of(organization: Organization) -> ProviderAccount | None:
     """The organization's provider account; no query when it was read with
     the organization (`select_related("payment_account")`)."""
-    if Organization.payment_account.is_cached(organization):  # type: ignore[attr-defined]
+    if Organization.payment_account.is_cached(organization):
         try:
             return organization.payment_account
         except ProviderAccount.DoesNotExist:

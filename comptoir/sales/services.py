@@ -265,7 +265,7 @@ def record_payment(
         _set_prefetched(sale, "payments", [payment])
         invoices = _mark_paid(sale, received_at)
         # Later payments (refunds) must show: the caller reads them afresh.
-        sale._prefetched_objects_cache.pop("payments")
+        sale.__dict__["_prefetched_objects_cache"].pop("payments")
     return PaymentOutcome(sale, payment, True, invoices)
 
 
