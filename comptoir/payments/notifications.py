@@ -245,12 +245,15 @@ def apply_payment(
         )
     try:
         with transaction.atomic():
+            # This transaction is the payment's: whatever raises rolls it
+            # back whole, so `record_payment` needs no savepoint in it.
             outcome = record_payment(
                 sale=sale,
                 provider=provider.name,
                 reference=notification.reference,
                 amount=amount,
                 method=provider.method,
+                savepoint=False,
             )
             CheckoutSession.objects.filter(sale=sale, status=SessionStatus.OPEN).update(
                 status=SessionStatus.COMPLETE, checked_at=timezone.now()

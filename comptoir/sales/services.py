@@ -195,6 +195,7 @@ def record_payment(
     method: str,
     received_at: dt.datetime | None = None,
     recorded_by=None,
+    savepoint: bool = True,
 ) -> PaymentOutcome:
     """Record that a basket was paid, once, and apply the invoice rule.
 
@@ -202,8 +203,11 @@ def record_payment(
     online sale of an eligible client the invoice is issued in this same
     transaction, inside a savepoint: if that fails, the payment still
     commits, with an alert.
+
+    `savepoint=False`: the caller's transaction is the payment's (it rolls
+    back as a whole if this raises), no savepoint of its own.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         sale = (
             Sale.objects.select_for_update(of=("self",))
             .select_related("park", "client", "organization")

@@ -44,12 +44,14 @@ CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
 # savepoint); the session saved.
 CHECKOUT = 12
 # The organization with its provider account, the sale, the event id's
-# duplicate check; in the transaction: the sale locked, its lines with their
-# products, the payment looked up then inserted, the sale number (one
-# UPDATE … RETURNING), the sale paid, tickets, eligibility; the invoice
-# (its counter locked, invoice, tax lines, counter written once), audit,
-# two task rows; the checkout session completed, the provider-log entry.
-NOTIFICATION = 26
+# duplicate check; in one transaction (no savepoint of `record_payment`'s
+# own inside it): the sale locked, its lines with their
+# products, the payment looked up then inserted (in a savepoint), the sale
+# number (one UPDATE … RETURNING), the sale paid, tickets, eligibility; the
+# invoice in its savepoint (counter locked, invoice, tax lines, counter
+# written once, audit); the checkout session completed, the provider-log
+# entry. (Tasks run in-process here: no task rows.)
+NOTIFICATION = 24
 
 
 @pytest.fixture
