@@ -6,8 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from comptoir.customers.models import Client
 
@@ -51,32 +50,33 @@ def offers_for(
     ).select_related("park", "slot_schedule")
     if product_ids is not None:
         products = products.filter(pk__in=product_ids)
-    if client is None:
-        products = products.filter(public=True)
-    else:
-        # One query: each product with the lowest of its prices in the
-        # client's private-shop groups (no price: the product's own), and
-        # that group's name, as two correlated subqueries.
-        group_prices = (
-            GroupPrice.objects.filter(
-                product=OuterRef("pk"),
-                group__clients=client,
-                group__private_shop=True,
-                group__organization_id=organization_id,
-            )
-            .annotate(price=Coalesce("price_incl", "product__price_incl"))
-            .order_by("price", "group__name")
+    # The client's group prices first, as plain values (no joined models):
+    # they say which private products it may see, then one query reads the
+    # products themselves, public or opened to it.
+    group_prices: dict[int, list[tuple[Decimal | None, str]]] = {}
+    if client is not None:
+        rows = GroupPrice.objects.filter(
+            group__clients=client,
+            group__private_shop=True,
+            group__organization_id=organization_id,
         )
-        products = products.annotate(
-            group_price=Subquery(group_prices.values("price")[:1]),
-            group_name=Subquery(group_prices.values("group__name")[:1]),
-        ).filter(Q(public=True) | Q(Exists(group_prices)))
+        if product_ids is not None:
+            rows = rows.filter(product_id__in=product_ids)
+        for product_id, price, group_name in rows.values_list(
+            "product_id", "price_incl", "group__name"
+        ):
+            group_prices.setdefault(product_id, []).append((price, group_name))
+    if group_prices:
+        products = products.filter(Q(public=True) | Q(pk__in=group_prices))
+    else:
+        products = products.filter(public=True)
     offers: dict[int, Offer] = {}
     for product in products:
         best = Offer(product, product.price_incl, "") if product.public else None
-        group_price = getattr(product, "group_price", None)
-        if group_price is not None and (best is None or group_price < best.price_incl):
-            best = Offer(product, group_price, getattr(product, "group_name", ""))
+        for group_price, group_name in group_prices.get(product.pk, ()):
+            price = product.price_incl if group_price is None else group_price
+            if best is None or price < best.price_incl:
+                best = Offer(product, price, group_name)
         if best is not None:
             offers[product.pk] = best
     return sorted(

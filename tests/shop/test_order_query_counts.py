@@ -36,13 +36,13 @@ pytestmark = pytest.mark.django_db
 # one fills the per-process caches), as counted inside the test's
 # transaction: each `atomic()` is a SAVEPOINT and its RELEASE.
 # Organization; the session with its user and client record (one query):
-CART_ADD = 4  # + the product at its price (one query), the session saved (one)
+CART_ADD = 5  # + its group prices, the product, the session saved (one UPDATE)
 CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
 # The organization with its provider account, the session with its user; the
-# basket priced (one query); the sale with its total, its lines (in a
+# basket priced (group prices, products); the sale with its total, its lines (in a
 # savepoint); the payment session and its provider-log entry (in a
 # savepoint); the session saved.
-CHECKOUT = 12
+CHECKOUT = 13
 # The organization with its provider account, the sale, the event id's
 # duplicate check; in one transaction (no savepoint of `record_payment`'s
 # own inside it): the sale locked, its lines with their
