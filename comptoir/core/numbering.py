@@ -44,6 +44,9 @@ def take_next_number(*, park_id: int, key: str) -> int:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A number must be taken inside a transaction.")
+    if not connection.features.can_return_columns_from_insert:
+        # SQLite before 3.35 has no RETURNING: two statements, same lock.
+        return take_next(lock_counter(park_id=park_id, key=key))
     table = connection.ops.quote_name(Counter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
