@@ -62,7 +62,8 @@ def make_sessions(prefix: str, path: str) -> int:
     exactly as `login()` would leave their session.
     """
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from comptoir.organizations.sessions import SessionStore
 
     keys = []
     users = User.objects.filter(

@@ -288,7 +288,7 @@ PROFILE_MARKERS = {
     "database driver (cursor.execute)": ("utils.py", "_execute"),
     "building model instances (Model.from_db)": ("base.py", "from_db"),
     "session load + save (SessionStore)": ("db.py", "load"),
-    "session save": ("db.py", "save"),
+    "session save": ("sessions.py", "save"),
     "templates (Template.render)": ("base.py", "render"),
     "member's client (member_client)": ("access.py", "member_client"),
     "pricing (offers_for)": ("selectors.py", "offers_for"),

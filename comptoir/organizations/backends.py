@@ -8,6 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from .models import Organization, User, UserKind
+from .sessions import user_read_with_session
 
 
 class ScopedEmailBackend(ModelBackend):
@@ -38,7 +39,11 @@ class ScopedEmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         """The session's user, with its client record and that record's park
         read in the same query: every shop page needs them. Read again on
-        every request, like the user itself."""
+        every request, like the user itself: with the session's own query
+        when the request's session read it (`sessions.py`)."""
+        user = user_read_with_session(user_id)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
         try:
             user = User._default_manager.select_related(
                 "client", "client__initial_park"

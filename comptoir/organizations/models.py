@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self, cast
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.clock import DEFAULT_TIME_ZONE
+
+if TYPE_CHECKING:
+    from .sessions import SessionStore
+
+SESSION_STORE = "comptoir.organizations.sessions.SessionStore"
 
 
 class Organization(models.Model):
@@ -194,3 +201,19 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == UserKind.STAFF and self.organization_id is not None
+
+
+class Session(AbstractBaseSession):
+    """A database session that names its user, so that one query reads both
+    (`comptoir/organizations/sessions.py`). The session data stays the
+    authority: `user` is what that query joins, written on every save."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionStore]:
+        # By path: that module imports the auth machinery, which needs the
+        # models loaded first.
+        return cast("type[SessionStore]", import_string(SESSION_STORE))

@@ -41,6 +41,13 @@ class UnknownSale(Exception):
 
 
 def account_of(organization: Organization) -> ProviderAccount | None:
+    """The organization's provider account; no query when it was read with
+    the organization (`select_related("payment_account")`)."""
+    if Organization.payment_account.is_cached(organization):
+        try:
+            return organization.payment_account
+        except ProviderAccount.DoesNotExist:
+            return None
     return ProviderAccount.objects.filter(organization=organization).first()
 
 
@@ -238,12 +245,15 @@ def apply_payment(
         )
     try:
         with transaction.atomic():
+            # This transaction is the payment's: whatever raises rolls it
+            # back whole, so `record_payment` needs no savepoint in it.
             outcome = record_payment(
                 sale=sale,
                 provider=provider.name,
                 reference=notification.reference,
                 amount=amount,
                 method=provider.method,
+                savepoint=False,
             )
             CheckoutSession.objects.filter(sale=sale, status=SessionStatus.OPEN).update(
                 status=SessionStatus.COMPLETE, checked_at=timezone.now()

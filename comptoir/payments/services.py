@@ -27,7 +27,7 @@ from .models import (
     RefundStatus,
     SessionStatus,
 )
-from .notifications import apply_payment, release_sale
+from .notifications import account_of, apply_payment, release_sale
 from .providers import (
     PROVIDERS,
     Notification,
@@ -57,7 +57,7 @@ def checkout_provider(
     organization: Organization,
 ) -> tuple[PaymentProvider, ProviderAccount | None]:
     """The provider the shop sends this organization's buyers to."""
-    account = ProviderAccount.objects.filter(organization=organization).first()
+    account = account_of(organization)
     if account is not None and account.provider == ProviderName.STRIPE:
         if account.is_real:
             return PROVIDERS[ProviderName.STRIPE], account
@@ -99,15 +99,20 @@ def start_payment(*, sale: Sale, return_url: str, cancel_url: str) -> str:
             "Réessayez dans quelques instants."
         ) from exc
     with transaction.atomic():
-        CheckoutSession.objects.get_or_create(
-            provider=provider.name,
-            session_id=started.session_id,
-            defaults={
-                "organization_id": sale.organization_id,
-                "sale": sale,
-                "url": started.url if started.url.startswith("http") else "",
-                "expires_at": started.expires_at,
-            },
+        # ON CONFLICT DO NOTHING: a session the provider gave back again
+        # (same idempotency key) keeps its row, in one statement.
+        CheckoutSession.objects.bulk_create(
+            [
+                CheckoutSession(
+                    provider=provider.name,
+                    session_id=started.session_id,
+                    organization_id=sale.organization_id,
+                    sale=sale,
+                    url=started.url if started.url.startswith("http") else "",
+                    expires_at=started.expires_at,
+                )
+            ],
+            ignore_conflicts=True,
         )
         log_event(
             organization_id=sale.organization_id,

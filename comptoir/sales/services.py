@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
 from comptoir.catalog.slots import slot_length
 from comptoir.core import audit
 from comptoir.core.clock import business_date
-from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.numbering import take_next_number
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
 from comptoir.organizations.models import Park
@@ -78,7 +79,8 @@ def create_sale(
     if not items:
         raise SaleError("Le panier est vide.")
     with transaction.atomic():
-        sale = Sale.objects.create(
+        # Written once its total is known (below): one INSERT, no UPDATE.
+        sale = Sale(
             organization_id=park.organization_id,
             park=park,
             client=client,
@@ -118,16 +120,16 @@ def create_sale(
                     nature=item.product.operation_nature,
                 )
             )
-        SaleLine.objects.bulk_create(lines)
         sale.total_incl = sum((ln.total_incl for ln in lines), Decimal("0.00"))
-        sale.save(update_fields=["total_incl"])
+        sale.save(force_insert=True)
+        SaleLine.objects.bulk_create(lines)
     return sale
 
 
 def _assign_number(sale: Sale, paid_at: dt.datetime) -> None:
     day = business_date(paid_at, sale.park.time_zone)
-    counter = lock_counter(park_id=sale.park_id, key=f"sale:{day:%y%m%d}")
-    sale.number = f"S-{day:%y%m%d}-{take_next(counter):06d}"
+    number = take_next_number(park_id=sale.park_id, key=f"sale:{day:%y%m%d}")
+    sale.number = f"S-{day:%y%m%d}-{number:06d}"
     sale.sale_date = day
 
 
@@ -196,6 +198,7 @@ def record_payment(
     method: str,
     received_at: dt.datetime | None = None,
     recorded_by=None,
+    savepoint: bool = True,
 ) -> PaymentOutcome:
     """Record that a basket was paid, once, and apply the invoice rule.
 
@@ -203,12 +206,17 @@ def record_payment(
     online sale of an eligible client the invoice is issued in this same
     transaction, inside a savepoint: if that fails, the payment still
     commits, with an alert.
+
+    `savepoint=False`: the caller's transaction is the payment's (it rolls
+    back as a whole if this raises), no savepoint of its own.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         sale = (
             Sale.objects.select_for_update(of=("self",))
             .select_related("park", "client", "organization")
-            .prefetch_related("lines__product")
+            .prefetch_related(
+                Prefetch("lines", SaleLine.objects.select_related("product"))
+            )
             .get(pk=sale.pk)
         )
         existing = Payment.objects.filter(
@@ -259,8 +267,21 @@ def record_payment(
                 provider=provider, reference=reference
             )
             return PaymentOutcome(existing.sale, existing, False, [])
+        # A pending sale has no payment: this one is all the invoice lists,
+        # not read back.
+        _set_prefetched(sale, "payments", [payment])
         invoices = _mark_paid(sale, received_at)
+        # Later payments (refunds) must show: the caller reads them afresh.
+        sale.__dict__["_prefetched_objects_cache"].pop("payments")
     return PaymentOutcome(sale, payment, True, invoices)
+
+
+def _set_prefetched(instance, name: str, objects: list) -> None:
+    """What `prefetch_related(name)` would have cached on `instance`."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def _mark_paid(sale: Sale, received_at: dt.datetime) -> list:

@@ -44,7 +44,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "comptoir.organizations.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comptoir.core.middleware.SecurityHeadersMiddleware",
@@ -157,6 +157,9 @@ DEFAULT_FROM_EMAIL = "Comptoir <no-reply@comptoir.example>"
 
 LOGIN_URL = "backoffice:login"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions read with their user, saved in one UPDATE
+# (comptoir/organizations/sessions.py, with its AuthenticationMiddleware).
+SESSION_ENGINE = "comptoir.organizations.sessions"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

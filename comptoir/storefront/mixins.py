@@ -19,9 +19,16 @@ from .cart import Cart
 class ShopMixin(ContextMixin, View):
     """Resolve `/<org_slug>/…`: an unknown organization is a 404."""
 
+    # Read in the organization's query (`select_related`), for a view that
+    # needs them: no query of their own.
+    organization_related: tuple[str, ...] = ()
+
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
-        self.organization = get_object_or_404(Organization, slug=kwargs["org_slug"])
+        self.organization = get_object_or_404(
+            Organization.objects.select_related(*self.organization_related),
+            slug=kwargs["org_slug"],
+        )
         self.client = member_client(request, self.organization)
         self.park = home_park(self.organization, self.client)
         self.cart = Cart(request.session, self.organization)

@@ -1,10 +1,9 @@
 from decimal import Decimal
 
+from django.template import engines
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
-
-from django.template import engines
 
 from comptoir.backoffice.templatetags.backoffice import rate
 from comptoir.core.money import (

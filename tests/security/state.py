@@ -55,7 +55,7 @@ def counts() -> dict[str, int]:
 
 # Tables a refused visitor may still write to: its own session, and
 # django-axes' record of login attempts.
-BOOKKEEPING_TABLES = ("django_session", "axes_")
+BOOKKEEPING_TABLES = ("django_session", "organizations_session", "axes_")
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 

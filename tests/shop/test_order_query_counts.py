@@ -35,16 +35,23 @@ pytestmark = pytest.mark.django_db
 # Statements of each request of a member's second paid order (the first
 # one fills the per-process caches), as counted inside the test's
 # transaction: each `atomic()` is a SAVEPOINT and its RELEASE.
-# Organization, session, the user with its client record (one query):
-CART_ADD = 8  # + the product, its group prices, the session saved (3)
+# Organization; the session with its user and client record (one query):
+CART_ADD = 5  # + its group prices, the product, the session saved (one UPDATE)
 CART_ADD_AFTER_A_PAID_ORDER = CART_ADD + 1  # + the paid sale empties the basket
-# + the provider account, group prices, products, the sale, lines, total; the
-# provider account again, the basket's previous payment session, the new
-# session and its provider-log entry (each in a savepoint); session saved.
-CHECKOUT = 22
-# Payment, provider log and checkout session, booking places, tickets, the
-# invoice with its counter, seal and tax lines, the render task.
-NOTIFICATION = 33
+# The organization with its provider account, the session with its user; the
+# basket priced (group prices, products); the sale with its total, its lines (in a
+# savepoint); the payment session and its provider-log entry (in a
+# savepoint); the session saved.
+CHECKOUT = 13
+# The organization with its provider account, the sale, the event id's
+# duplicate check; in one transaction (no savepoint of `record_payment`'s
+# own inside it): the sale locked, its lines with their
+# products, the payment looked up then inserted (in a savepoint), the sale
+# number (one UPDATE … RETURNING), the sale paid, tickets, eligibility; the
+# invoice in its savepoint (counter locked, invoice, tax lines, counter
+# written once, audit); the checkout session completed, the provider-log
+# entry. (Tasks run in-process here: no task rows.)
+NOTIFICATION = 24
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
-from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.numbering import lock_counter
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.core.totals import LineInput, compute_totals
 from comptoir.customers.models import Client
@@ -184,7 +184,9 @@ def _issue_document(
     """
     park = sale.park
     counter = lock_counter(park_id=park.pk, key=series_key(kind))
-    sequence = take_next(counter)
+    # Written with the chain's end below: one UPDATE of the locked row.
+    counter.last_value += 1
+    sequence = counter.last_value
     series = park.invoice_series
     if sequence == 1:
         # The series code may change until the first document; read it under
@@ -278,7 +280,7 @@ def _issue_document(
     InvoiceTaxLine.objects.bulk_create(tax_lines)
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
-    counter.save(update_fields=["last_hash", "seal"])
+    counter.save(update_fields=["last_value", "last_hash", "seal"])
     return document
 
 
@@ -340,11 +342,13 @@ class Invoiceability:
         return self.refusal is None
 
 
-def invoiceability(sale: Sale) -> Invoiceability:
+def invoiceability(sale: Sale, *, just_paid: bool = False) -> Invoiceability:
     """The one rule for "can this sale be invoiced now, and if not why".
 
     Issuing raises `refusal`; the back office shows `reason`. Checked in this
     order: paid, has a client, something left to invoice, complete record.
+    `just_paid`: the sale became paid in the caller's transaction, so it has
+    no invoice yet (only a paid sale is invoiced), none is read.
     """
     if sale.status != SaleStatus.PAID:
         return Invoiceability(
@@ -359,7 +363,7 @@ def invoiceability(sale: Sale) -> Invoiceability:
             ),
         )
     parts = invoiceable_lines(sale)
-    covered, issued = _existing_invoices(sale)
+    covered, issued = (set(), {}) if just_paid else _existing_invoices(sale)
     to_issue: list[str] = [
         s
         for s in (Scope.TAXABLE, Scope.OUT_OF_SCOPE)
@@ -401,9 +405,15 @@ def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
         return _issue_locked(sale, issued_by=issued_by, notify=notify)
 
 
-def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
-    """`issue_invoices` for a sale the caller has locked in its transaction."""
-    state = invoiceability(sale)
+def _issue_locked(
+    sale: Sale, *, issued_by, notify: bool, just_paid: bool = False
+) -> list[Invoice]:
+    """`issue_invoices` for a sale the caller has locked in its transaction.
+
+    `just_paid`: paid in this transaction, so no invoice and no invoice
+    alert can exist yet (both are for paid sales only): neither is read.
+    """
+    state = invoiceability(sale, just_paid=just_paid)
     if state.refusal is not None:
         raise state.refusal
     parts, issued = state.parts, state.issued
@@ -428,11 +438,12 @@ def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
         if issued_by is None
         else "Facture générée manuellement"
     )
-    close_invoice_alerts(
-        sale=sale,
-        closed_by=issued_by,
-        reason=f"{how} : {', '.join(i.number for i in invoices)}",
-    )
+    if not just_paid:
+        close_invoice_alerts(
+            sale=sale,
+            closed_by=issued_by,
+            reason=f"{how} : {', '.join(i.number for i in invoices)}",
+        )
     for invoice in invoices:
         audit.record(
             invoice,
@@ -461,7 +472,7 @@ def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
     try:
         with transaction.atomic():
             # No separate mail: the order confirmation carries the invoice.
-            return _issue_locked(sale, issued_by=None, notify=False)
+            return _issue_locked(sale, issued_by=None, notify=False, just_paid=True)
     except IncompleteClientRecord as exc:
         raise_invoice_alert(sale=sale, missing=exc.missing)
     except AlreadyInvoiced:

@@ -35,6 +35,8 @@ class CheckoutView(ShopMixin, TemplateView):
     """Summary with VAT, company data when an invoice would be blocked, pay."""
 
     template_name = "shop/checkout.html"
+    # The provider account, for the pay button and `start_payment`.
+    organization_related = ("payment_account",)
 
     def dispatch(self, request, *args, **kwargs):
         if self.client is None:

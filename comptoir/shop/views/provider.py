@@ -110,7 +110,9 @@ class NotificationView(View):
     """Server-to-server notifications: no CSRF token, a signature instead."""
 
     def post(self, request, org_slug, provider):
-        organization = get_object_or_404(Organization, slug=org_slug)
+        organization = get_object_or_404(
+            Organization.objects.select_related("payment_account"), slug=org_slug
+        )
         payment_provider = get_provider(provider)
         if payment_provider is None:
             raise Http404
