@@ -13,7 +13,7 @@ from comptoir.customers.selectors import (
     missing_invoice_fields,
     required_invoice_fields,
 )
-from comptoir.customers.services import save_client_record
+from comptoir.customers.services import save_client
 
 from ..forms import MemberProfileForm
 from ..mixins import MemberMixin
@@ -30,8 +30,11 @@ class ProfileView(MemberMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        save_client_record(
-            form=form, actor=self.request.user, organization=self.organization
+        save_client(
+            client=form.instance,
+            values=form.record_values(),
+            actor=self.request.user,
+            organization=self.organization,
         )
         messages.success(self.request, _("Votre profil a été enregistré."))
         return redirect("members:profile", org_slug=self.organization.slug)
