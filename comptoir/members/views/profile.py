@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
@@ -24,12 +27,12 @@ class ProfileView(MemberMixin, FormView):
     template_name = "members/profile.html"
     form_class = MemberProfileForm
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.client
         return kwargs
 
-    def form_valid(self, form):
+    def form_valid(self, form: MemberProfileForm) -> HttpResponse:
         save_client(
             client=form.instance,
             values=form.record_values(),
@@ -39,14 +42,14 @@ class ProfileView(MemberMixin, FormView):
         messages.success(self.request, _("Votre profil a été enregistré."))
         return redirect("members:profile", org_slug=self.organization.slug)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: MemberProfileForm) -> HttpResponse:
         messages.error(
             self.request,
             _("Votre profil n'a pas été enregistré : corrigez les erreurs."),
         )
         return super().form_invalid(form)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = context["form"]
         context.update(
