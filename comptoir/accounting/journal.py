@@ -16,9 +16,10 @@ import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
 from comptoir.core.clock import business_date
@@ -35,6 +36,9 @@ from .plan import (
     Account,
     Plan,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ZERO = Decimal("0.00")
 
@@ -171,13 +175,24 @@ def payment_entry(
     )
 
 
-def _documents(park_id: int, date_from: dt.date, date_to: dt.date):
+def _documents(park_id: int, date_from: dt.date, date_to: dt.date) -> QuerySet[Invoice]:
     return Invoice.objects.filter(
         park_id=park_id, issue_date__gte=date_from, issue_date__lte=date_to
     ).order_by("issue_date", "issued_at", "pk")
 
 
-def _payments(park_id: int, time_zone: str, date_from: dt.date, date_to: dt.date):
+class _PaymentDocuments(TypedDict):
+    """What `_payments` annotates: the sale's latest invoice and credit note."""
+
+    invoice_number: str | None
+    credit_note_number: str | None
+    buyer_code: str | None
+    buyer: str | None
+
+
+def _payments(
+    park_id: int, time_zone: str, date_from: dt.date, date_to: dt.date
+) -> QuerySet[WithAnnotations[Payment, _PaymentDocuments]]:
     """Payments and refunds of the period, of sales that have an invoice.
 
     A sale no invoice names (a ticket sold to a walk-in visitor) is in the
@@ -206,7 +221,9 @@ def _payments(park_id: int, time_zone: str, date_from: dt.date, date_to: dt.date
     )
 
 
-def _pages(rows, size: int, after: Callable[[tuple], Q]) -> Iterator[tuple]:
+def _pages(
+    rows: QuerySet[Any, tuple[Any, ...]], size: int, after: Callable[[tuple], Q]
+) -> Iterator[tuple]:
     """Rows in pages of `size`, each page starting after the last row read
     (keyset pagination): flat memory on every database, where a cursor's
     batching depends on the driver (SQLite's fetches everything)."""
@@ -251,7 +268,10 @@ def journal_entries(
     `every` documents and payments read, and once at the end.
     """
 
-    def documents():
+    # (sort key, (source, row)): merged on the key, dispatched on the source.
+    Source = tuple[tuple[Any, ...], tuple[str, tuple[Any, ...]]]
+
+    def documents() -> Iterator[Source]:
         rows = _documents(park_id, date_from, date_to).values_list(
             "issue_date", "issued_at", "pk", "kind", "number", "snapshot"
         )
@@ -272,7 +292,7 @@ def journal_entries(
                 ),
             )
 
-    def payments():
+    def payments() -> Iterator[Source]:
         rows = _payments(park_id, time_zone, date_from, date_to).values_list(
             "received_at",
             "pk",

@@ -6,7 +6,9 @@ import datetime as dt
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from comptoir.core import audit
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import Park, User
 
 from . import fec
 from .journal import Entry, count_sources, journal_entries
@@ -44,7 +46,10 @@ class AccountingError(Exception):
 
 
 def save_account_plan(
-    *, park: Park, accounts: Mapping[str, tuple[str, str]], actor
+    *,
+    park: Park,
+    accounts: Mapping[str, tuple[str, str]],
+    actor: User | AnonymousUser | None,
 ) -> list[str]:
     """Store the manager's accounts; a key set back to its default is removed.
 
@@ -118,7 +123,7 @@ def stream_chunks(fmt: str, entries: Iterable[Entry]) -> Iterator[bytes]:
     raise AccountingError("Ce format ne se diffuse pas en continu.")
 
 
-def write_export(fmt: str, entries: Iterable[Entry], target) -> None:
+def write_export(fmt: str, entries: Iterable[Entry], target: IO[bytes]) -> None:
     """Write the whole export into a binary file object."""
     if fmt == ExportFormat.XLSX:
         fec.write_xlsx(entries, target)
@@ -128,7 +133,12 @@ def write_export(fmt: str, entries: Iterable[Entry], target) -> None:
 
 
 def request_export(
-    *, park: Park, date_from: dt.date, date_to: dt.date, fmt: str, requested_by
+    *,
+    park: Park,
+    date_from: dt.date,
+    date_to: dt.date,
+    fmt: str,
+    requested_by: User | AnonymousUser | None,
 ) -> ExportJob:
     """Queue the export of a long period; the task fills the file in."""
     if date_to < date_from:
@@ -143,7 +153,11 @@ def request_export(
             date_to=date_to,
             format=fmt,
             filename=export_filename(park, fmt, date_from, date_to),
-            requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+            requested_by=(
+                requested_by
+                if isinstance(requested_by, User) and requested_by.pk
+                else None
+            ),
         )
         audit.record(
             job,

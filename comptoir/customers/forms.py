@@ -66,6 +66,13 @@ class ClientRecordForm(forms.ModelForm):
                 )
         return email
 
+    def record_values(self) -> dict[str, object]:
+        """The validated record fields, for `services.save_client` (the
+        customer groups, a separate choice, apart)."""
+        return {
+            name: value for name, value in self.cleaned_data.items() if name != "groups"
+        }
+
     def clean_siret(self) -> str:
         return clean_siret(self.cleaned_data.get("siret", ""))
 

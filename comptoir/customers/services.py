@@ -24,7 +24,7 @@ from comptoir.organizations.models import Organization, User, UserKind
 from .models import Client, CustomerGroup
 
 if TYPE_CHECKING:
-    from .forms import ClientRecordForm
+    pass
 
 logger = logging.getLogger(__name__)
 
@@ -104,28 +104,6 @@ def save_client(
             data={"fields": sorted(changed)},
         )
     return client
-
-
-def save_client_record(
-    *,
-    form: ClientRecordForm,
-    actor: User | AnonymousUser | None,
-    organization: Organization,
-) -> Client:
-    """`save_client` from a validated ClientRecordForm (or subclass).
-
-    Transitional: the shop checkout and the member profile still hand their
-    form over; the back office passes typed values to `save_client`.
-    """
-    editable = {f.name for f in Client._meta.concrete_fields} - NOT_RECORD_FIELDS
-    data = form.cleaned_data
-    return save_client(
-        client=form.instance,
-        values={name: data[name] for name in form.fields if name in editable},
-        groups=data["groups"] if "groups" in form.fields else None,
-        actor=actor,
-        organization=organization,
-    )
 
 
 class LoginTaken(ValueError):

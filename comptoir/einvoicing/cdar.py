@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
@@ -43,14 +44,15 @@ class StatusMessage:
     recipient_siren: str = ""
 
 
-def _el(parent, prefix: str, tag: str, text: str | None = None):
+# lxml elements are Any: lxml ships no type hints.
+def _el(parent: Any, prefix: str, tag: str, text: str | None = None) -> Any:
     element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{tag}")
     if text is not None:
         element.text = text
     return element
 
 
-def _datetime(parent, tag: str, value: dt.datetime) -> None:
+def _datetime(parent: Any, tag: str, value: dt.datetime) -> None:
     holder = _el(parent, "ram", tag)
     value = value.astimezone(dt.UTC)
     _el(holder, "udt", "DateTimeString", value.strftime("%Y%m%d%H%M%S")).set(
@@ -58,7 +60,7 @@ def _datetime(parent, tag: str, value: dt.datetime) -> None:
     )
 
 
-def _party(parent, tag: str, siren: str, role: str) -> None:
+def _party(parent: Any, tag: str, siren: str, role: str) -> None:
     party = _el(parent, "ram", tag)
     _el(party, "ram", "GlobalID", siren).set("schemeID", "0002")
     _el(party, "ram", "RoleCode", role)
@@ -107,7 +109,7 @@ def build(message: StatusMessage) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _first(root, name: str) -> str:
+def _first(root: Any, name: str) -> str:
     found = root.xpath(f".//*[local-name()='{name}']")
     if not found:
         return ""

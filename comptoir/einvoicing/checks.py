@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_local_standin(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_local_standin(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     if getattr(settings, "EINVOICING_LOCAL_STANDIN", False):
         return [
             checks.Error(

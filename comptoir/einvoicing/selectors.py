@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, overload
@@ -9,6 +10,10 @@ from typing import TYPE_CHECKING, overload
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from comptoir.customers.models import Client
+from comptoir.invoicing.models import Invoice
+from comptoir.organizations.models import Organization
 
 from .models import (
     DirectoryEntry,
@@ -37,7 +42,7 @@ class DocumentState:
 TONES = {"210": "danger", "213": "danger", "207": "warn", "208": "warn", "212": "ok"}
 
 
-def settings_for(organization) -> EInvoicingSettings:
+def settings_for(organization: Organization) -> EInvoicingSettings:
     """The setting, or an unsaved one that says "off"."""
     return EInvoicingSettings.objects.filter(
         organization=organization
@@ -74,7 +79,7 @@ def state_of(transmission: Transmission | None) -> DocumentState | None:
     )
 
 
-def states_by_document(documents) -> dict[int, DocumentState]:
+def states_by_document(documents: Iterable[Invoice]) -> dict[int, DocumentState]:
     """The state of each listed document, in one query."""
     ids = [d.pk for d in documents]
     if not ids:
@@ -102,7 +107,9 @@ class DocumentTransmission:
     history: list[HistoryRow]
 
 
-def transmissions_for_documents(documents) -> list[DocumentTransmission]:
+def transmissions_for_documents(
+    documents: Iterable[Invoice],
+) -> list[DocumentTransmission]:
     """Each document's transmission and status history (back office)."""
     ids = [d.pk for d in documents]
     rows = (
@@ -134,7 +141,7 @@ def transmissions_for_documents(documents) -> list[DocumentTransmission]:
     return result
 
 
-def directory_entry_of(client) -> DirectoryEntry | None:
+def directory_entry_of(client: Client) -> DirectoryEntry | None:
     siren = client.siren
     if not siren:
         return None

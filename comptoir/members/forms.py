@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.customers.forms import ClientRecordForm
@@ -43,15 +46,22 @@ class MemberLoginForm(forms.Form):
         ),
     }
 
-    def __init__(self, *args, request, organization: Organization, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        request: HttpRequest,
+        organization: Organization,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.organization = organization
         self.user: User | None = None
         self.locked_out = False
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         email, password = cleaned.get("email"), cleaned.get("password")
         if not email or not password:
             return cleaned
@@ -78,7 +88,7 @@ class MemberPasswordResetForm(PasswordResetForm):
         self.organization = organization
         self.fields["email"].label = _("Adresse email")
 
-    def get_users(self, email):
+    def get_users(self, email: str) -> Iterator[User]:
         # An invited member who never chose a password may reset it too.
         members = User.objects.filter(
             organization=self.organization,

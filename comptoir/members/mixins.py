@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +14,7 @@ from django.utils.http import (
 )
 
 from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
+from comptoir.customers.models import Client
 from comptoir.storefront.mixins import ShopMixin
 
 DEFAULT_TZ = DEFAULT_TIME_ZONE
@@ -25,13 +29,18 @@ class MemberMixin(ShopMixin):
     """
 
     menu = ""
+    # ShopMixin.setup sets it (Client | None); dispatch sends anyone without
+    # one to the login, so the views below always see a Client.
+    client: Client
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["menu"] = self.menu
         return context
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         try:
             if self.client is None:
                 return self.redirect_to_login()
@@ -39,17 +48,17 @@ class MemberMixin(ShopMixin):
         except Http404:
             return self.not_found()
 
-    def today(self):
+    def today(self) -> dt.date:
         """Today's date at the park."""
         return business_date(
             timezone.now(), self.park.time_zone if self.park else DEFAULT_TZ
         )
 
-    def redirect_to_login(self):
+    def redirect_to_login(self) -> HttpResponse:
         url = reverse("members:login", kwargs={"org_slug": self.organization.slug})
         return redirect(f"{url}?{urlencode({'next': self.request.path})}")
 
-    def not_found(self):
+    def not_found(self) -> HttpResponse:
         context = {
             "organization": self.organization,
             "park": self.park,
@@ -70,7 +79,9 @@ class EligibleMemberMixin(MemberMixin):
     asks for.
     """
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if self.client is None:
             return self.redirect_to_login()
         if not self.is_eligible:

@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
 from comptoir.customers.forms import ClientRecordForm
-from comptoir.customers.services import save_client_record
+from comptoir.customers.services import save_client
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,12 @@ def _form(client, **changes):
 def test_new_email_becomes_the_login(member, manager, organization):
     form = _form(member, email="nouvelle@example.com")
     assert form.is_valid(), form.errors
-    save_client_record(form=form, actor=manager, organization=organization)
+    save_client(
+        client=form.instance,
+        values=form.record_values(),
+        actor=manager,
+        organization=organization,
+    )
     user = authenticate(
         RequestFactory().post("/"),
         email="nouvelle@example.com",

@@ -107,12 +107,6 @@ class BackofficeClientForm(ClientRecordForm):
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-describedby"] = "invoice-legend"
 
-    def record_values(self) -> dict[str, object]:
-        """The validated record fields, for `save_client` (groups apart)."""
-        return {
-            name: value for name, value in self.cleaned_data.items() if name != "groups"
-        }
-
     def sections(self) -> list[tuple[StrOrPromise, list]]:
         """The fields by block, in the product note's order."""
         blocks = [

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
 from comptoir.core import audit
 from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
+from comptoir.organizations.models import Organization, User
 
 from ..models import EInvoicingSettings, Mode
 from ..platforms import PlatformError, platform_for
@@ -27,7 +29,7 @@ class SettingsInput:
     webhook_secret: str | None = None
 
 
-def settings_of(organization) -> EInvoicingSettings:
+def settings_of(organization: Organization) -> EInvoicingSettings:
     """The organization's setting, created off on first read."""
     config, _ = EInvoicingSettings.objects.get_or_create(organization=organization)
     return config
@@ -35,7 +37,10 @@ def settings_of(organization) -> EInvoicingSettings:
 
 @transaction.atomic
 def update_settings(
-    *, organization, data: SettingsInput, actor=None
+    *,
+    organization: Organization,
+    data: SettingsInput,
+    actor: User | AnonymousUser | None = None,
 ) -> EInvoicingSettings:
     """Save the setting; the audit trail names the fields changed, never a secret."""
     config = (
@@ -72,7 +77,9 @@ def update_settings(
     return config
 
 
-def test_connection(*, organization, actor=None) -> tuple[bool, str]:
+def test_connection(
+    *, organization: Organization, actor: User | AnonymousUser | None = None
+) -> tuple[bool, str]:
     """Call the PA's healthcheck; the answer is kept in the audit trail."""
     config = settings_of(organization)
     try:

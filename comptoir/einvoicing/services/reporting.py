@@ -8,8 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
@@ -19,7 +20,7 @@ from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.money import ZERO, allocate, excl_from_incl
 from comptoir.core.numbering import lock_counter, take_next
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import Park, User
 from comptoir.sales.models import Payment, Sale, SaleStatus
 
 from ..models import EInvoicingSettings, EReport, ReportingPeriod, ReportState
@@ -51,7 +52,7 @@ def is_b2c(sale: Sale) -> bool:
     return sale.client is None or not sale.client.siren
 
 
-def _b2c_sales(park: Park):
+def _b2c_sales(park: Park) -> QuerySet[Sale]:
     return (
         Sale.objects.filter(park=park, status=SaleStatus.PAID)
         .select_related("client")
@@ -170,7 +171,13 @@ def _totals(lines: list[dict[str, str]]) -> dict:
     return {"by_rate": totals, "lines": lines}
 
 
-def create_report(*, park: Park, start: dt.date, end: dt.date, actor=None) -> EReport:
+def create_report(
+    *,
+    park: Park,
+    start: dt.date,
+    end: dt.date,
+    actor: User | AnonymousUser | None = None,
+) -> EReport:
     """The numbered report of one period, built once and stored as sent."""
     existing = EReport.objects.filter(
         park=park, period_start=start, period_end=end
@@ -289,7 +296,9 @@ def check_report(*, report: EReport) -> EReport:
     return report
 
 
-def resend_report(*, report: EReport, actor=None) -> EReport:
+def resend_report(
+    *, report: EReport, actor: User | AnonymousUser | None = None
+) -> EReport:
     """Send the same stored report again, as a new flow."""
     updated = EReport.objects.filter(
         pk=report.pk,

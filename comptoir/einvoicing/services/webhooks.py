@@ -8,6 +8,8 @@ import json
 
 from django.db import IntegrityError, transaction
 
+from comptoir.organizations.models import Organization
+
 from ..models import EInvoicingSettings, Transmission, WebhookEvent
 from .transmission import poll_transmission_task
 
@@ -25,7 +27,7 @@ def verify_signature(*, secret: str, body: bytes, signature: str) -> bool:
 
 
 def handle_webhook(
-    *, organization, body: bytes, signature: str, event_id: str = ""
+    *, organization: Organization, body: bytes, signature: str, event_id: str = ""
 ) -> Transmission | None:
     """Check the signature, remember the event, then poll the document it is
     about; the same event delivered twice is acknowledged and ignored."""

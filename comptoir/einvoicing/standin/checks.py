@@ -7,9 +7,12 @@ import hashlib
 import hmac
 import threading
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
+
+if TYPE_CHECKING:
+    from comptoir.invoicing.facturx_rules import FacturXValidator
 
 SYNTAXES = {"CII", "UBL", "Factur-X", "CDAR", "FRR"}
 
@@ -85,11 +88,11 @@ def check_report(content: bytes) -> list[dict[str, str]]:
     return []
 
 
-_VALIDATOR = None
+_VALIDATOR: FacturXValidator | None = None
 _VALIDATOR_LOCK = threading.Lock()
 
 
-def factur_x_validator():
+def factur_x_validator() -> FacturXValidator:
     """The Factur-X rules, compiled once per process (a few seconds)."""
     global _VALIDATOR
     with _VALIDATOR_LOCK:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 
-from ..selectors import states_by_document
+from comptoir.invoicing.models import Invoice
+
+from ..selectors import DocumentState, states_by_document
 from ..statuses import status
 
 register = template.Library()
 
 
 @register.simple_tag
-def einvoice_states(documents) -> dict:
+def einvoice_states(documents: Iterable[Invoice]) -> dict[int, DocumentState]:
     """`{% einvoice_states invoices as states %}`: one query for the page."""
     return states_by_document(list(documents))
 
 
 @register.filter
-def einvoice_state(states: dict, document):
+def einvoice_state(
+    states: dict[int, DocumentState], document: Invoice
+) -> DocumentState | None:
     return states.get(document.pk) if states else None
 
 

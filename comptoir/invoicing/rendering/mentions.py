@@ -9,6 +9,7 @@ discount, TXD for tax mentions, REG for the seller's legal information.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from comptoir.invoicing.rendering import formatting
 from comptoir.invoicing.rendering.snapshot import Document
@@ -101,7 +102,7 @@ def settlement_label(doc: Document) -> str:
     return f"Payé le {when} par {_methods(doc)}"
 
 
-def settlement_amount(doc: Document):
+def settlement_amount(doc: Document) -> Decimal:
     """The figure beside `settlement_label`."""
     if doc.due != 0 or not doc.payments:
         return doc.due

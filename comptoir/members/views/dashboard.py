@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -27,7 +29,7 @@ from ..mixins import MemberMixin
 class HomeView(MemberMixin, TemplateView):
     template_name = "members/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         today = self.today()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import (
@@ -25,7 +28,7 @@ class BookingsView(MemberMixin, TemplateView):
     menu = "bookings"
     template_name = "members/bookings.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         bookings = bookings_of(self.client)
@@ -40,14 +43,16 @@ class TicketsView(MemberMixin, TemplateView):
     menu = "tickets"
     template_name = "members/tickets.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(tickets=list(tickets_of(self.client)), today=self.today())
         return context
 
 
 class TicketDownloadView(MemberMixin, View):
-    def get(self, request, org_slug, public_id):
+    def get(
+        self, request: HttpRequest, org_slug: str, public_id: uuid.UUID
+    ) -> HttpResponse:
         ticket = get_object_or_404(tickets_of(self.client), public_id=public_id)
         response = HttpResponse(ticket_pdf(ticket), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
@@ -61,7 +66,7 @@ class VouchersView(MemberMixin, TemplateView):
     menu = "vouchers"
     template_name = "members/vouchers.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = self.today()
         context.update(vouchers=vouchers_with_state(self.client, today), today=today)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import (
@@ -41,7 +44,7 @@ class InvoicesView(EligibleMemberMixin, TemplateView):
     menu = "invoices"
     template_name = "members/invoices.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         # The rows show columns of the document; its snapshot (the whole
         # document as JSON, 2-3 kB) is only read to render the PDF.
@@ -65,7 +68,9 @@ class RequestInvoiceView(MemberMixin, View):
     """ "Demander une facture" for one of the member's paid sales: an alert
     for the operator, once per sale."""
 
-    def post(self, request, org_slug, sale_id):
+    def post(
+        self, request: HttpRequest, org_slug: str, sale_id: uuid.UUID
+    ) -> HttpResponse:
         sale = get_object_or_404(
             sales_of(self.organization.pk).filter(client=self.client),
             public_id=sale_id,
@@ -99,7 +104,9 @@ class RequestInvoiceView(MemberMixin, View):
 
 
 class InvoiceDownloadView(EligibleMemberMixin, View):
-    def get(self, request, org_slug, public_id):
+    def get(
+        self, request: HttpRequest, org_slug: str, public_id: uuid.UUID
+    ) -> HttpResponse:
         invoice = get_object_or_404(
             invoices_of_client(self.client), public_id=public_id
         )

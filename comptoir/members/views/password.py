@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.core import throttle
 from comptoir.core.client_ip import client_ip
 from comptoir.core.mail import mail_configured
-from comptoir.organizations.models import UserKind
+from comptoir.organizations.models import Organization, User, UserKind
 from comptoir.storefront.mixins import ShopMixin
 
 from ..forms import MemberPasswordResetForm
@@ -27,12 +30,12 @@ class PasswordResetView(ShopMixin, auth_views.PasswordResetView):
     email_template_name = "members/mail/password_reset.txt"
     subject_template_name = "members/mail/password_reset_subject.txt"
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["organization"] = self.organization
         return kwargs
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         if not mail_configured():
             form.add_error(
                 None,
@@ -72,7 +75,7 @@ RESETS_PER_ACCOUNT = 3
 RESETS_PER_ADDRESS = 10
 
 
-def reset_allowed(request, organization, email: str) -> bool:
+def reset_allowed(request: HttpRequest, organization: Organization, email: str) -> bool:
     """Count a reset request; False once the account or the address is over."""
     account = unicodedata.normalize("NFKC", email).casefold().strip()
     return throttle.allow(
@@ -99,7 +102,7 @@ class PasswordResetConfirmView(ShopMixin, auth_views.PasswordResetConfirmView):
 
     template_name = "members/password_reset_confirm.html"
 
-    def get_user(self, uidb64):
+    def get_user(self, uidb64: str) -> User | None:
         user = super().get_user(uidb64)
         if (
             user is None
@@ -127,7 +130,7 @@ class PasswordSetView(PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = SCOPED_BACKEND
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(
             self.request, _("Votre mot de passe est enregistré. Bienvenue !")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
@@ -13,7 +16,7 @@ from comptoir.customers.selectors import (
     missing_invoice_fields,
     required_invoice_fields,
 )
-from comptoir.customers.services import save_client_record
+from comptoir.customers.services import save_client
 
 from ..forms import MemberProfileForm
 from ..mixins import MemberMixin
@@ -24,26 +27,29 @@ class ProfileView(MemberMixin, FormView):
     template_name = "members/profile.html"
     form_class = MemberProfileForm
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.client
         return kwargs
 
-    def form_valid(self, form):
-        save_client_record(
-            form=form, actor=self.request.user, organization=self.organization
+    def form_valid(self, form: MemberProfileForm) -> HttpResponse:
+        save_client(
+            client=form.instance,
+            values=form.record_values(),
+            actor=self.request.user,
+            organization=self.organization,
         )
         messages.success(self.request, _("Votre profil a été enregistré."))
         return redirect("members:profile", org_slug=self.organization.slug)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: MemberProfileForm) -> HttpResponse:
         messages.error(
             self.request,
             _("Votre profil n'a pas été enregistré : corrigez les erreurs."),
         )
         return super().form_invalid(form)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = context["form"]
         context.update(

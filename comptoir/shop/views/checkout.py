@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from comptoir.core.middleware import CSP
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import field_labels
-from comptoir.customers.services import save_client_record
+from comptoir.customers.services import save_client
 from comptoir.payments.providers import PaymentProvider
 from comptoir.payments.services import (
     PaymentsNotConfigured,
@@ -122,8 +122,11 @@ class CheckoutView(ShopMixin, TemplateView):
             # errors would not be shown.
             self.client.refresh_from_db()
             return self.render_to_response(self.get_context_data(company_form=form))
-        save_client_record(
-            form=form, actor=request.user, organization=self.organization
+        save_client(
+            client=form.instance,
+            values=form.record_values(),
+            actor=request.user,
+            organization=self.organization,
         )
         messages.success(
             request,
@@ -157,8 +160,11 @@ class CheckoutView(ShopMixin, TemplateView):
                 ),
             )
             return self.render_to_response(self.get_context_data(company_form=form))
-        save_client_record(
-            form=form, actor=request.user, organization=self.organization
+        save_client(
+            client=form.instance,
+            values=form.record_values(),
+            actor=request.user,
+            organization=self.organization,
         )
         messages.success(request, _("Vos données d'entreprise sont enregistrées."))
         return None

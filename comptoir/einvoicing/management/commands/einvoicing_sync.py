@@ -1,5 +1,7 @@
 """The e-invoicing sweep: run it every few minutes (cron, systemd timer)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from comptoir.einvoicing.services.sync import sync
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "relève les statuts, envoie « encaissée » et les rapports d'e-reporting dus."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         counts = sync()
         self.stdout.write(
             "Facturation électronique : {queued} mis en file, {submitted} transmis, "

@@ -1,6 +1,8 @@
 """Run the local PA stand-in on its own (development only)."""
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,11 +16,11 @@ class Command(BaseCommand):
         "renseignez l'adresse affichée dans Facturation électronique, mode Test."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--token", default="", help="jeton exigé (Bearer)")
         parser.add_argument("--tick", type=float, default=20.0, help="secondes")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not settings.EINVOICING_LOCAL_STANDIN:
             raise CommandError(
                 "La plateforme de démonstration est réservée au développement."
