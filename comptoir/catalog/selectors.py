@@ -6,14 +6,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from comptoir.customers.models import Client
 
 from .models import GroupPrice, Product
 
 
-def products_of(organization_id: int):
+def products_of(organization_id: int) -> QuerySet[Product]:
     """The organization's products, for staff screens."""
     return Product.objects.filter(organization_id=organization_id).select_related(
         "park"
@@ -115,13 +115,13 @@ def price_for(*, product: Product, client: Client | None) -> Offer:
     return best
 
 
-def counter_products_of(park_id: int):
+def counter_products_of(park_id: int) -> QuerySet[Product]:
     """Active products of the park sold at the counter, in the shop's order."""
     return Product.objects.filter(
         park_id=park_id, active=True, sold_at_counter=True
     ).order_by("position", "kind", "name")
 
 
-def group_prices_of(product: Product):
+def group_prices_of(product: Product) -> QuerySet[GroupPrice]:
     """The private shops a product is open to, with their prices."""
     return product.group_prices.select_related("group").order_by("group__name")

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from .models import Invoice, InvoiceTaxLine
 
@@ -8,10 +10,14 @@ class InvoiceTaxLineInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
 
@@ -31,11 +37,15 @@ class InvoiceAdmin(admin.ModelAdmin):
     search_fields = ["number", "sale_number", "buyer_name"]
     inlines = [InvoiceTaxLineInline]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False

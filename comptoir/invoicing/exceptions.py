@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from comptoir.customers.models import Client
 from comptoir.customers.selectors import field_labels
 
 
@@ -14,7 +15,7 @@ class InvoicingError(Exception):
 
 
 class IncompleteClientRecord(InvoicingError):
-    def __init__(self, *, client, missing: list[str]):
+    def __init__(self, *, client: Client, missing: list[str]):
         self.client = client
         self.missing = missing
         super().__init__(

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -73,7 +74,7 @@ def tax_line_rows(tax_lines: Iterable) -> list[list]:
     return sorted(rows, key=lambda r: [str(v) for v in r])
 
 
-def _document_payload(document, tax_lines: Iterable) -> dict:
+def _document_payload(document: Invoice, tax_lines: Iterable) -> dict:
     return {
         "seal": 2,
         "previous": document.previous_hash,
@@ -103,12 +104,14 @@ def _document_payload(document, tax_lines: Iterable) -> dict:
     }
 
 
-def seal_document(document, *, tax_lines: Iterable, key: bytes | None = None) -> str:
+def seal_document(
+    document: Invoice, *, tax_lines: Iterable, key: bytes | None = None
+) -> str:
     """The seal of a document (saved or about to be) and its tax lines."""
     return _mac(_document_payload(document, tax_lines), key)
 
 
-def seal_pdf(document, *, key: bytes | None = None) -> str:
+def seal_pdf(document: Invoice, *, key: bytes | None = None) -> str:
     """The seal of a rendered document's stored file and its checksum."""
     return _mac(
         {
@@ -120,7 +123,7 @@ def seal_pdf(document, *, key: bytes | None = None) -> str:
     )
 
 
-def seal_counter(counter, *, key: bytes | None = None) -> str:
+def seal_counter(counter: Counter, *, key: bytes | None = None) -> str:
     """The seal of a series counter: its last value and the last document's seal."""
     return _mac(
         {
@@ -133,7 +136,7 @@ def seal_counter(counter, *, key: bytes | None = None) -> str:
     )
 
 
-def legacy_hash_of(document) -> str:
+def legacy_hash_of(document: Invoice) -> str:
     """The unkeyed SHA-256 of documents issued before the key existed.
 
     Only `seal_invoices` reads it, to check such a chain before sealing it.
@@ -155,7 +158,7 @@ def legacy_hash_of(document) -> str:
     return hashlib.sha256(_canonical(payload)).hexdigest()
 
 
-def file_digest(document) -> str:
+def file_digest(document: Invoice) -> str:
     """SHA-256 of the stored PDF, or "missing"."""
     try:
         with document.pdf.open("rb") as fh:
@@ -172,11 +175,13 @@ class Break:
     problem: str
 
 
-def _is_rendered(doc) -> bool:
+def _is_rendered(doc: Invoice) -> bool:
     return bool(doc.pdf_sha256 or doc.pdf or doc.rendered_at or doc.pdf_seal)
 
 
-def check_series(documents: QuerySet, counter=None) -> Iterator[Break]:
+def check_series(
+    documents: QuerySet, counter: Counter | None = None
+) -> Iterator[Break]:
     """Walk one series in sequence order; yield every broken link.
 
     `counter` is the series' counter row (None when it is missing): the last
@@ -209,7 +214,9 @@ def check_series(documents: QuerySet, counter=None) -> Iterator[Break]:
     yield from _check_counter(documents, counter, last)
 
 
-def _check_counter(documents: QuerySet, counter, last) -> Iterator[Break]:
+def _check_counter(
+    documents: QuerySet, counter: Counter | None, last: Invoice | None
+) -> Iterator[Break]:
     if counter is None:
         if last is not None:
             yield Break(
@@ -225,7 +232,7 @@ def _check_counter(documents: QuerySet, counter, last) -> Iterator[Break]:
         # same, like one deleted with its counter row (docs/security.md).
         return
     kind = counter.key.removeprefix(SERIES_PREFIX)
-    where = dict(
+    where: dict[str, Any] = dict(
         park_id=counter.park_id,
         kind=kind,
         number=last.number if last is not None else "—",

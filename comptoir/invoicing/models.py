@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -164,7 +164,7 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             update_fields = kwargs.get("update_fields")
             if (
@@ -179,7 +179,7 @@ class Invoice(models.Model):
                 )
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableDocument(
             _("Le document %(number)s est émis : il ne peut pas être supprimé.")
             % {"number": self.number}
@@ -211,8 +211,10 @@ _InvoiceManager = models.Manager.from_queryset(InvoiceQuerySet)
 
 
 class CreditNoteManager(_InvoiceManager):
-    def get_queryset(self):
-        return super().get_queryset().filter(kind=DocumentKind.CREDIT_NOTE)
+    def get_queryset(self) -> InvoiceQuerySet:
+        # The stubs leave the generated manager's queryset type unresolved.
+        queryset = super().get_queryset().filter(kind=DocumentKind.CREDIT_NOTE)
+        return cast(InvoiceQuerySet, queryset)
 
 
 class CreditNote(Invoice):

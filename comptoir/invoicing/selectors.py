@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -127,7 +128,7 @@ def invoice_request_states(
     return states
 
 
-def split_sale_numbers(documents) -> list[str]:
+def split_sale_numbers(documents: Iterable[Invoice]) -> list[str]:
     """Sales among these documents invoiced in two parts: taxable items, and
     multi-purpose gift vouchers (outside the scope of VAT)."""
     scopes: dict[str, set[str]] = {}

@@ -5,18 +5,24 @@ is audited; the admin never shows a secret.
 """
 
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from .models import CheckoutSession, ProviderAccount, ProviderEvent, ProviderRefund
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: models.Model | None = None
+    ) -> bool:
         return False
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
@@ -15,7 +18,9 @@ DEV_SIMULATOR_SECRET = "dev-simulator-secret-change-me"
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_payment_simulator(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_payment_simulator(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """The simulator, when a site allows it, must not sign with a known secret."""
     if not getattr(settings, "PAYMENT_SIMULATOR_ENABLED", False):
         return []
@@ -36,7 +41,7 @@ def check_payment_simulator(app_configs=None, **kwargs) -> list[checks.CheckMess
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_online_sellers_have_a_provider(
-    app_configs=None, **kwargs
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Every organization that sells online takes real money through a
     configured provider."""

@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import time
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +24,7 @@ from django.utils import timezone
 from comptoir.alerts.models import AlertKind
 from comptoir.alerts.services import close_alerts, raise_alert
 from comptoir.core import audit
-from comptoir.organizations.models import Organization
+from comptoir.organizations.models import Organization, User
 from comptoir.sales.models import Payment, PaymentMethod, Sale, SaleStatus
 from comptoir.sales.services import SaleError, refund_sale
 
@@ -59,7 +61,7 @@ def _account(organization_id: int) -> ProviderAccount | None:
     return ProviderAccount.objects.filter(organization_id=organization_id).first()
 
 
-def _note(refund: ProviderRefund, outcome: str, message: str, event_type: str):
+def _note(refund: ProviderRefund, outcome: str, message: str, event_type: str) -> None:
     log_event(
         organization_id=refund.organization_id,
         sale=refund.sale,
@@ -81,7 +83,7 @@ def request_refund(
     sale: Sale,
     quantities: dict[int, int] | None,
     reason: str,
-    actor,
+    actor: User | AnonymousUser | None,
     reference: str,
 ) -> ProviderRefund:
     """Ask the provider that took the payment to give back all (`None`) or
@@ -124,7 +126,8 @@ def request_refund(
             amount=amount,
             quantities={str(pk): q for pk, q in quantities.items()},
             reason=reason or "Remboursement",
-            requested_by=actor if getattr(actor, "pk", None) else None,
+            # An anonymous user has no pk: only a saved user is stored.
+            requested_by=cast(User, actor) if getattr(actor, "pk", None) else None,
         )
         audit.record(
             sale,
@@ -266,7 +269,7 @@ def apply_refund_notification(
     provider: PaymentProvider,
     sale: Sale | None,
     notification: Notification,
-):
+) -> NotificationResult:
     """A refund event (`refund.updated`, `charge.refunded`…) from the provider."""
     refunds = ProviderRefund.objects.filter(
         organization=organization, provider=provider.name

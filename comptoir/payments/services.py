@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from comptoir.core import audit
-from comptoir.organizations.models import Organization
+from comptoir.organizations.models import Organization, User
 from comptoir.sales.models import Sale, SaleStatus
 from comptoir.sales.services import SaleError, abandon_sale
 
@@ -183,7 +184,7 @@ def save_provider_account(
     publishable_key: str,
     secret_key: str,
     webhook_secret: str,
-    actor,
+    actor: User | AnonymousUser | None,
 ) -> ProviderAccount:
     """Choose the provider and its keys; an empty secret keeps the stored one.
 
@@ -225,7 +226,9 @@ def save_provider_account(
     return account
 
 
-def test_provider_connection(*, account: ProviderAccount, actor) -> ProviderAccount:
+def test_provider_connection(
+    *, account: ProviderAccount, actor: User | AnonymousUser | None
+) -> ProviderAccount:
     """Ask the provider whether the stored keys work; remember the answer."""
     provider = get_provider(account.provider)
     if provider is None:
@@ -302,7 +305,7 @@ def sweep_payments(*, now: dt.datetime | None = None) -> SweepReport:
     return report
 
 
-def _reconcile(session: CheckoutSession, now: dt.datetime, report: SweepReport):
+def _reconcile(session: CheckoutSession, now: dt.datetime, report: SweepReport) -> None:
     provider = PROVIDERS.get(session.provider)
     sale = session.sale
     if provider is None:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -46,7 +46,7 @@ class SlotUnavailable(Exception):
         self.message = message
 
 
-def _holding_lines(now: dt.datetime):
+def _holding_lines(now: dt.datetime) -> QuerySet[SaleLine]:
     return SaleLine.objects.filter(
         Q(sale__status=SaleStatus.PAID)
         | Q(sale__status=SaleStatus.PENDING, sale__created_at__gt=now - HOLD)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from comptoir.core import audit
 from comptoir.core.clock import format_datetime
 from comptoir.core.fonts import BOLD, REGULAR, register_fonts
 from comptoir.core.totals import LineInput, compute_totals
+from comptoir.organizations.models import User
 
 from .models import Channel, CounterReceipt, Sale
 
@@ -54,7 +56,9 @@ class PrintedReceipt:
         return "ticket.pdf"
 
 
-def print_receipt(*, sale: Sale, printed_by) -> PrintedReceipt:
+def print_receipt(
+    *, sale: Sale, printed_by: User | AnonymousUser | None
+) -> PrintedReceipt:
     """Count one more print of a counter sale's receipt and draw it."""
     if sale.channel != Channel.COUNTER or not sale.is_paid:
         raise ReceiptError(_("Seule une vente payée en caisse a un ticket de caisse."))

@@ -8,8 +8,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from comptoir.core.clock import business_date
 from comptoir.core.numbering import take_next_number
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import Park, User
 
 from . import hooks
 from .entitlements import void_refunded_units
@@ -73,7 +75,7 @@ def create_sale(
     client: Client | None,
     channel: str,
     items: Sequence[Item],
-    created_by=None,
+    created_by: User | AnonymousUser | None = None,
 ) -> Sale:
     """A pending basket with its lines; it becomes a sale when paid."""
     if not items:
@@ -85,7 +87,10 @@ def create_sale(
             park=park,
             client=client,
             channel=channel,
-            created_by=created_by if getattr(created_by, "pk", None) else None,
+            # An anonymous user has no pk: only a saved user is stored.
+            created_by=cast(User, created_by)
+            if getattr(created_by, "pk", None)
+            else None,
         )
         lines = []
         for item in items:
@@ -197,7 +202,7 @@ def record_payment(
     amount: Decimal,
     method: str,
     received_at: dt.datetime | None = None,
-    recorded_by=None,
+    recorded_by: User | AnonymousUser | None = None,
     savepoint: bool = True,
 ) -> PaymentOutcome:
     """Record that a basket was paid, once, and apply the invoice rule.
@@ -257,7 +262,8 @@ def record_payment(
                     method=method,
                     amount=amount,
                     received_at=received_at,
-                    recorded_by=recorded_by
+                    # An anonymous user has no pk: only a saved user is stored.
+                    recorded_by=cast(User, recorded_by)
                     if getattr(recorded_by, "pk", None)
                     else None,
                 )
@@ -276,7 +282,7 @@ def record_payment(
     return PaymentOutcome(sale, payment, True, invoices)
 
 
-def _set_prefetched(instance, name: str, objects: list) -> None:
+def _set_prefetched(instance: models.Model, name: str, objects: list) -> None:
     """What `prefetch_related(name)` would have cached on `instance`."""
     queryset = getattr(instance, name).all()
     queryset._result_cache = objects
@@ -391,7 +397,7 @@ def settle_counter_payment(
 
 
 def _spend_voucher(
-    *, organization_id: int, code: str, amount: Decimal, day
+    *, organization_id: int, code: str, amount: Decimal, day: dt.date
 ) -> GiftVoucher:
     """Take `amount` off a gift voucher's balance, under a row lock, by the
     one voucher rule (`sales.vouchers`): refunded, spent or expired refused."""
@@ -405,7 +411,7 @@ def record_counter_sale(
     park: Park,
     client: Client | None,
     items: Sequence[Item],
-    cashier,
+    cashier: User | AnonymousUser | None,
     method: str | None = None,
     tenders: Sequence[Tender] = (),
     cash_received: Decimal | None = None,
@@ -463,7 +469,8 @@ def record_counter_sale(
             )
             received_at = timezone.now()
             day = business_date(received_at, park.time_zone)
-            recorded_by = cashier if getattr(cashier, "pk", None) else None
+            # An anonymous user has no pk: only a saved user is stored.
+            recorded_by = cast(User, cashier) if getattr(cashier, "pk", None) else None
             spent = []
             for index, tender in enumerate(settlement.payments):
                 voucher = None
@@ -525,7 +532,7 @@ def refund_sale(
     sale: Sale,
     quantities: dict[int, int] | None,
     method: str,
-    actor,
+    actor: User | AnonymousUser | None,
     reason: str,
     reference: str | None = None,
 ) -> list:
@@ -563,7 +570,8 @@ def refund_sale(
             method=method,
             amount=-amount,
             received_at=timezone.now(),
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            # An anonymous user has no pk: only a saved user is stored.
+            recorded_by=cast(User, actor) if getattr(actor, "pk", None) else None,
         )
         # The invoices' credit notes (`hooks.sale_refunded`).
         notes = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.core import audit
 from comptoir.core.clock import format_date
+from comptoir.organizations.models import User
 
 from .exceptions import SaleError
 from .models import GiftVoucher, SaleStatus
@@ -59,7 +61,7 @@ def redeem_voucher(
     code: str,
     amount: Decimal,
     on: dt.date,
-    actor=None,
+    actor: User | AnonymousUser | None = None,
 ) -> GiftVoucher:
     """Take `amount` from the voucher's balance, or refuse with the reason."""
     amount = Decimal(amount)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,7 @@ from comptoir.customers.selectors import (
     is_online_invoice_eligible,
     missing_invoice_fields,
 )
-from comptoir.organizations.models import Park
+from comptoir.organizations.models import Park, User
 from comptoir.payments.services import release_pending_sale
 from comptoir.sales.models import Channel, Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
@@ -33,7 +34,11 @@ def invoice_blockers(client: Client, park: Park | None) -> list[str]:
 
 
 def start_checkout(
-    *, cart: PricedCart, client: Client, user, previous_sale_id: str | None = None
+    *,
+    cart: PricedCart,
+    client: Client,
+    user: User | AnonymousUser | None,
+    previous_sale_id: str | None = None,
 ) -> Sale:
     """A pending online sale at the member's prices, ready to be paid.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -26,6 +26,9 @@ from comptoir.customers.selectors import required_invoice_fields
 from comptoir.organizations.models import Park
 from comptoir.sales.places import day_availability, remaining_places
 from comptoir.storefront.cart import MAX_QUANTITY
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class AddToCartForm(forms.Form):
@@ -108,8 +111,9 @@ class BookingSlotForm(forms.Form):
             choices.append((time.strftime("%H:%M"), label))
         return choices
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data (typed optional by the stubs).
+        cleaned = cast("dict[str, Any]", super().clean())
         day, time = cleaned.get("day"), cleaned.get("time")
         if day is None or not time:
             return cleaned
@@ -133,7 +137,9 @@ class BookingSlotForm(forms.Form):
         remaining = remaining_places(product=self.product, starts_at=start)
         if remaining is not None and remaining < self.quantity:
             if remaining == 0:
-                message = _("Ce créneau est complet : choisissez-en un autre.")
+                message: str | StrPromise = _(
+                    "Ce créneau est complet : choisissez-en un autre."
+                )
             else:
                 message = ngettext(
                     "Il ne reste que %(count)d place sur ce créneau.",

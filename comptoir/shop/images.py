@@ -8,7 +8,9 @@ The stored file was re-encoded from its pixels when uploaded.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from typing import cast
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.views import View
 
 from comptoir.catalog.selectors import offer_for
@@ -18,19 +20,20 @@ CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg
 
 
 class ProductImageView(ShopMixin, View):
-    def get(self, request, org_slug, pk):
+    def get(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponseBase:
         offer = offer_for(
             organization_id=self.organization.pk, client=self.client, product_id=pk
         )
         if offer is None or not offer.product.image:
             raise Http404
         image = offer.product.image
-        suffix = "." + image.name.rsplit(".", 1)[-1].lower()
+        # A set image (checked above) has its name.
+        suffix = "." + cast(str, image.name).rsplit(".", 1)[-1].lower()
         content_type = CONTENT_TYPES.get(suffix)
         if content_type is None:
             raise Http404
         try:
-            handle = image.storage.open(image.name, "rb")
+            handle = image.storage.open(cast(str, image.name), "rb")
         except OSError:
             raise Http404 from None
         response = FileResponse(handle, content_type=content_type)

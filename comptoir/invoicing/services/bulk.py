@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from comptoir.alerts.services import raise_invoice_alert
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import online_invoice_eligible_q
-from comptoir.organizations.models import Organization
+from comptoir.organizations.models import Organization, User
 from comptoir.sales.models import Sale, SaleLine
 from comptoir.sales.selectors import paid_sales_of
 
@@ -81,7 +82,7 @@ class BulkReport:
 def issue_missing_invoices(
     *,
     organization: Organization,
-    actor,
+    actor: User | AnonymousUser | None,
     limit: int | None = None,
     skip_sale_ids: Iterable[int] = (),
 ) -> BulkReport:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from comptoir.core.clock import business_date
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.selectors import missing_invoice_fields
 from comptoir.customers.services import update_buyer_details
+from comptoir.organizations.models import User
 from comptoir.sales.models import Sale
 
 from ..exceptions import IncompleteClientRecord, NotInvoiceable
@@ -59,7 +61,7 @@ def correct_invoice(
     *,
     invoice: Invoice,
     reason: str,
-    corrected_by,
+    corrected_by: User | AnonymousUser | None,
     buyer_changes: Mapping[str, str] | None = None,
 ) -> Correction:
     """Cancel `invoice` by a full credit note and reissue its sale.

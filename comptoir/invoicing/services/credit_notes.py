@@ -6,11 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from comptoir.core import audit
 from comptoir.core.queueing import enqueue_with_documents
-from comptoir.sales.models import Sale, SaleLine
+from comptoir.organizations.models import User
+from comptoir.sales.models import Payment, Sale, SaleLine
 
 from ..exceptions import NothingToCredit
 from ..models import DocumentKind, Invoice
@@ -59,7 +61,7 @@ def issue_credit_note(
     invoice: Invoice,
     quantities: dict[int, int] | None = None,
     reason: str,
-    issued_by=None,
+    issued_by: User | AnonymousUser | None = None,
     refund_payments: list[dict] | None = None,
 ) -> Invoice:
     """Cancel all (`quantities=None`) or part of an invoice.
@@ -136,11 +138,11 @@ def issue_credit_note(
 def credit_refunded_lines(
     *,
     sale: Sale,
-    payment,
+    payment: Payment,
     lines: dict[int, SaleLine],
     quantities: dict[int, int],
     reason: str,
-    actor,
+    actor: User | AnonymousUser | None,
 ) -> list[Invoice]:
     """A credit note for the refunded lines of each active invoice of `sale`.
 

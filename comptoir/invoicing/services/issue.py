@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ from ..exceptions import (
     NotInvoiceable,
 )
 from ..integrity import seal_counter, seal_document
-from ..models import DocumentKind, Invoice, InvoiceTaxLine, Scope
+from ..models import DocumentKind, Invoice, InvoiceQuerySet, InvoiceTaxLine, Scope
 from .mail import invoices_issued_task
 from .snapshot import DocLine, build_snapshot, payment_entries
 
@@ -60,7 +61,7 @@ def scope_of(vat_rate: Decimal | None) -> str:
     return Scope.OUT_OF_SCOPE if vat_rate is None else Scope.TAXABLE
 
 
-def active_invoices(sale: Sale):
+def active_invoices(sale: Sale) -> InvoiceQuerySet:
     """Invoices of the sale not cancelled by a full credit note."""
     return Invoice.objects.filter(sale=sale).active()
 
@@ -87,7 +88,7 @@ def issue_invoice_document(
     scope: str,
     lines: Sequence[DocLine],
     payments: list[dict],
-    issued_by: User | None,
+    issued_by: User | AnonymousUser | None,
     generation: int,
     replaces: Invoice | None = None,
     reason: str = "",
@@ -119,7 +120,7 @@ def issue_credit_note_document(
     sale: Sale,
     lines: Sequence[DocLine],
     payments: list[dict],
-    issued_by: User | None,
+    issued_by: User | AnonymousUser | None,
     reason: str,
     closes: bool,
 ) -> Invoice:
@@ -167,7 +168,7 @@ def _issue_document(
     scope: str,
     lines: Sequence[DocLine],
     payments: list[dict],
-    issued_by: User | None,
+    issued_by: User | AnonymousUser | None,
     reason: str,
     generation: int = 1,
     credited_invoice: Invoice | None = None,
@@ -260,7 +261,8 @@ def _issue_document(
         total_vat=totals.vat,
         total_incl=totals.incl,
         snapshot=snapshot,
-        issued_by=issued_by if getattr(issued_by, "pk", None) else None,
+        # An anonymous user has no pk: only a saved user is stored.
+        issued_by=cast(User, issued_by) if getattr(issued_by, "pk", None) else None,
         previous_hash=counter.last_hash,
     )
     tax_lines = [
@@ -384,7 +386,9 @@ def invoiceability(sale: Sale, *, just_paid: bool = False) -> Invoiceability:
     return Invoiceability(reason="", parts=parts, to_issue=to_issue, issued=issued)
 
 
-def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
+def issue_invoices(
+    *, sale: Sale, issued_by: User | AnonymousUser | None = None
+) -> list[Invoice]:
     """Freeze a paid sale into numbered, immutable invoices.
 
     One invoice per VAT scope (taxable items; multi-purpose gift vouchers):
@@ -406,7 +410,11 @@ def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
 
 
 def _issue_locked(
-    sale: Sale, *, issued_by, notify: bool, just_paid: bool = False
+    sale: Sale,
+    *,
+    issued_by: User | AnonymousUser | None,
+    notify: bool,
+    just_paid: bool = False,
 ) -> list[Invoice]:
     """`issue_invoices` for a sale the caller has locked in its transaction.
 

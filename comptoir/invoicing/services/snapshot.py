@@ -7,7 +7,7 @@ rendered from it alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -18,7 +18,7 @@ from comptoir.core.totals import DocumentTotals
 from comptoir.customers.models import Client, Profile
 from comptoir.customers.text import strip_forbidden
 from comptoir.organizations.models import Park
-from comptoir.sales.models import PaymentMethod, Sale
+from comptoir.sales.models import Payment, PaymentMethod, Sale
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def build_snapshot(
     }
 
 
-def payment_entries(payments, tz_name: str) -> list[dict]:
+def payment_entries(payments: Iterable[Payment], tz_name: str) -> list[dict]:
     return [
         {
             "method": p.method,

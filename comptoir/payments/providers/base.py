@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from comptoir.sales.models import PaymentMethod, Sale
 
-from ..models import ProviderAccount
+from ..models import CheckoutSession, ProviderAccount
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -156,12 +156,14 @@ class PaymentProvider(ABC):
 
     @abstractmethod
     def session_state(
-        self, *, account: ProviderAccount | None, session: object
+        self, *, account: ProviderAccount | None, session: CheckoutSession
     ) -> SessionState:
         """Where a payment session stands, asked of the provider."""
 
     @abstractmethod
-    def expire_session(self, *, account: ProviderAccount | None, session_id: str):
+    def expire_session(
+        self, *, account: ProviderAccount | None, session_id: str
+    ) -> None:
         """Close an open payment session so that it can no longer be paid."""
 
     @abstractmethod

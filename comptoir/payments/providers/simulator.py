@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.sales.models import SaleStatus
+from comptoir.sales.models import Sale, SaleStatus
 
+from ..models import CheckoutSession, ProviderAccount
 from .base import (
     InvalidNotification,
     Notification,
@@ -60,7 +61,15 @@ class SimulatorProvider(PaymentProvider):
     label = _("Carte bancaire (paiement simulé)")
     real = False
 
-    def start(self, *, account, sale, return_url, cancel_url, expires_at):
+    def start(
+        self,
+        *,
+        account: ProviderAccount | None,
+        sale: Sale,
+        return_url: str,
+        cancel_url: str,
+        expires_at: dt.datetime,
+    ) -> StartedSession:
         token = open_session(
             organization_slug=sale.organization.slug,
             merchant=sale.park.name,
@@ -78,7 +87,13 @@ class SimulatorProvider(PaymentProvider):
             expires_at=timezone.now() + dt.timedelta(seconds=SESSION_MAX_AGE),
         )
 
-    def verify(self, *, account, body: bytes, headers: Mapping[str, str]):
+    def verify(
+        self,
+        *,
+        account: ProviderAccount | None,
+        body: bytes,
+        headers: Mapping[str, str],
+    ) -> Notification:
         given = headers.get(SIGNATURE_HEADER, "")
         if not hmac.compare_digest(given.encode(), sign(body).encode()):
             raise InvalidNotification("bad signature")
@@ -105,7 +120,9 @@ class SimulatorProvider(PaymentProvider):
             raise InvalidNotification("unknown status")
         return notification
 
-    def session_state(self, *, account, session) -> SessionState:
+    def session_state(
+        self, *, account: ProviderAccount | None, session: CheckoutSession
+    ) -> SessionState:
         # The simulator keeps no state of its own: the session is paid when
         # its transaction is recorded, and dead once its token has expired.
         sale = session.sale
@@ -122,20 +139,32 @@ class SimulatorProvider(PaymentProvider):
             return SessionState(status="expired", paid=False)
         return SessionState(status="open", paid=False)
 
-    def expire_session(self, *, account, session_id: str) -> None:
+    def expire_session(
+        self, *, account: ProviderAccount | None, session_id: str
+    ) -> None:
         # Its token cannot be revoked; the abandoned sale refuses payment.
         return None
 
-    def refund(self, *, account, payment_reference, amount, idempotency_key, metadata):
+    def refund(
+        self,
+        *,
+        account: ProviderAccount | None,
+        payment_reference: str,
+        amount: Decimal,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> RefundState:
         digest = hmac.new(_secret(), idempotency_key.encode(), hashlib.sha256)
         return RefundState(
             refund_id=f"simre_{digest.hexdigest()[:24]}", status="succeeded"
         )
 
-    def refund_state(self, *, account, refund_id: str) -> RefundState:
+    def refund_state(
+        self, *, account: ProviderAccount | None, refund_id: str
+    ) -> RefundState:
         return RefundState(refund_id=refund_id, status="succeeded")
 
-    def test_connection(self, *, account) -> str:
+    def test_connection(self, *, account: ProviderAccount | None) -> str:
         return str(_("Simulateur : aucun argent réel n'est encaissé."))
 
 

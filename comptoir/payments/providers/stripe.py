@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import stripe
@@ -21,6 +21,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comptoir.sales.models import Sale
+
+from ..models import CheckoutSession, ProviderAccount
 from .base import (
     InvalidNotification,
     Notification,
@@ -42,10 +45,11 @@ PAID_EVENTS = {
 REFUND_EVENTS = {"refund.created", "refund.updated", "refund.failed"}
 
 
-def client(account) -> stripe.StripeClient:
+def client(account: ProviderAccount | None) -> stripe.StripeClient:
     base = getattr(settings, "STRIPE_API_BASE", "")
     return stripe.StripeClient(
-        account.secret_key,
+        # Stripe is called only for an organization with its stored account.
+        cast(ProviderAccount, account).secret_key,
         base_addresses={"api": base} if base else None,
         # Retries are ours: same idempotency key, then an alert.
         max_network_retries=0,
@@ -55,7 +59,7 @@ def client(account) -> stripe.StripeClient:
     )
 
 
-def _call(function, *args, **kwargs):
+def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run one API call, turning Stripe's errors into ours."""
     try:
         result = function(*args, **kwargs)
@@ -81,7 +85,15 @@ class StripeProvider(PaymentProvider):
     name = "stripe"
     label = gettext_lazy("Carte bancaire (Stripe)")
 
-    def start(self, *, account, sale, return_url, cancel_url, expires_at):
+    def start(
+        self,
+        *,
+        account: ProviderAccount | None,
+        sale: Sale,
+        return_url: str,
+        cancel_url: str,
+        expires_at: dt.datetime,
+    ) -> StartedSession:
         metadata = {
             "sale": str(sale.public_id),
             "organization": sale.organization.slug,
@@ -126,7 +138,13 @@ class StripeProvider(PaymentProvider):
             expires_at=dt.datetime.fromtimestamp(session["expires_at"], tz=dt.UTC),
         )
 
-    def verify(self, *, account, body: bytes, headers: Mapping[str, str]):
+    def verify(
+        self,
+        *,
+        account: ProviderAccount | None,
+        body: bytes,
+        headers: Mapping[str, str],
+    ) -> Notification:
         if account is None or not account.webhook_secret:
             raise InvalidNotification("no webhook secret configured")
         try:
@@ -211,7 +229,9 @@ class StripeProvider(PaymentProvider):
             origins.append(f"{parts.scheme}://{parts.netloc}")
         return origins
 
-    def session_state(self, *, account, session) -> SessionState:
+    def session_state(
+        self, *, account: ProviderAccount | None, session: CheckoutSession
+    ) -> SessionState:
         found = _call(client(account).v1.checkout.sessions.retrieve, session.session_id)
         paid = found.get("status") == "complete" and found.get("payment_status") in (
             "paid",
@@ -227,10 +247,20 @@ class StripeProvider(PaymentProvider):
             currency=str(found.get("currency") or "").upper(),
         )
 
-    def expire_session(self, *, account, session_id: str) -> None:
+    def expire_session(
+        self, *, account: ProviderAccount | None, session_id: str
+    ) -> None:
         _call(client(account).v1.checkout.sessions.expire, session_id)
 
-    def refund(self, *, account, payment_reference, amount, idempotency_key, metadata):
+    def refund(
+        self,
+        *,
+        account: ProviderAccount | None,
+        payment_reference: str,
+        amount: Decimal,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> RefundState:
         refund = _call(
             client(account).v1.refunds.create,
             {
@@ -247,7 +277,9 @@ class StripeProvider(PaymentProvider):
             failure=str(refund.get("failure_reason") or ""),
         )
 
-    def refund_state(self, *, account, refund_id: str) -> RefundState:
+    def refund_state(
+        self, *, account: ProviderAccount | None, refund_id: str
+    ) -> RefundState:
         refund = _call(client(account).v1.refunds.retrieve, refund_id)
         return RefundState(
             refund_id=refund["id"],
@@ -255,7 +287,9 @@ class StripeProvider(PaymentProvider):
             failure=str(refund.get("failure_reason") or ""),
         )
 
-    def test_connection(self, *, account) -> str:
+    def test_connection(self, *, account: ProviderAccount | None) -> str:
+        # Asked only of a stored account (`test_provider_connection`).
+        account = cast(ProviderAccount, account)
         problems = []
         if not account.publishable_key.startswith("pk_"):
             problems.append(_("la clé publiable doit commencer par « pk_ »"))

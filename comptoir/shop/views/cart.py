@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.http import (
     Http404,
+    HttpRequest,
+    HttpResponse,
 )
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -33,7 +37,7 @@ DEFAULT_TZ = DEFAULT_TIME_ZONE
 class CartView(ShopMixin, TemplateView):
     template_name = "shop/cart.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # Priced first: it drops what is no longer offered, before the count.
         cart = price_cart(self.cart, organization=self.organization, client=self.client)
         if cart.removed:
@@ -47,7 +51,7 @@ class CartView(ShopMixin, TemplateView):
         for line in cart.lines:
             slot_form = None
             if line.is_booking:
-                initial = {"line": line.id}
+                initial: dict[str, Any] = {"line": line.id}
                 if line.booking_start:
                     start = local(line.booking_start, tz)
                     initial.update(day=start.date(), time=start.strftime("%H:%M"))
@@ -69,7 +73,7 @@ class CartView(ShopMixin, TemplateView):
 
 
 class CartAddView(ShopMixin, View):
-    def post(self, request, org_slug):
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         form = AddToCartForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Quantité invalide."))
@@ -111,7 +115,7 @@ class CartAddView(ShopMixin, View):
 
 
 class CartUpdateView(ShopMixin, View):
-    def post(self, request, org_slug):
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         form = CartQuantityForm(request.POST)
         if form.is_valid():
             self.cart.update(
@@ -125,7 +129,7 @@ class CartUpdateView(ShopMixin, View):
 
 
 class CartRemoveView(ShopMixin, View):
-    def post(self, request, org_slug):
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         form = CartRemoveForm(request.POST)
         if form.is_valid() and self.cart.remove(line_id=form.cleaned_data["line"]):
             messages.success(request, _("Le produit a été retiré de votre panier."))
@@ -133,7 +137,7 @@ class CartRemoveView(ShopMixin, View):
 
 
 class CartSlotView(ShopMixin, View):
-    def post(self, request, org_slug):
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         line_id = request.POST.get("line", "")
         tz = self.park.time_zone if self.park else DEFAULT_TZ
         raw = next((ln for ln in self.cart.lines if ln["id"] == line_id), None)
@@ -154,7 +158,8 @@ class CartSlotView(ShopMixin, View):
             time_zone=tz,
             prefix=f"slot-{line_id}",
             product=offer.product,
-            quantity=raw["quantity"],
+            # An offer was found for it: the line exists.
+            quantity=cast(dict, raw)["quantity"],
         )
         if form.is_valid():
             self.cart.update(line_id=line_id, start=form.cleaned_data["start"])
@@ -162,5 +167,6 @@ class CartSlotView(ShopMixin, View):
         else:
             for error in form.errors.values():
                 for message in error:
-                    messages.error(request, message)
+                    # An ErrorList yields its messages.
+                    messages.error(request, cast(str, message))
         return redirect("shop:cart", org_slug=org_slug)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
@@ -16,7 +18,7 @@ from comptoir.storefront.mixins import ShopMixin
 JUST_ADDED = "comptoir.shop.just_added"
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """`/` leads to the first organization's shop (the demo's `/try/`)."""
     organization = Organization.objects.order_by("pk").first()
     if organization is None:
@@ -30,7 +32,7 @@ class ShopHomeView(ShopMixin, TemplateView):
 
     template_name = "shop/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         offers = offers_for(organization_id=self.organization.pk, client=self.client)
         sections: OrderedDict[str, dict] = OrderedDict()

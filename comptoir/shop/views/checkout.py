@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect
@@ -13,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from comptoir.core.middleware import CSP
+from comptoir.customers.models import Client
 from comptoir.customers.selectors import field_labels
 from comptoir.customers.services import save_client
+from comptoir.payments.providers import PaymentProvider
 from comptoir.payments.services import (
     PaymentsNotConfigured,
     PaymentStartFailed,
@@ -22,7 +29,7 @@ from comptoir.payments.services import (
     start_payment,
 )
 from comptoir.sales.services import SaleError
-from comptoir.storefront.cart import price_cart
+from comptoir.storefront.cart import PricedCart, price_cart
 from comptoir.storefront.mixins import ShopMixin
 
 from ..checkout import CheckoutError, invoice_blockers, start_checkout
@@ -37,8 +44,12 @@ class CheckoutView(ShopMixin, TemplateView):
     template_name = "shop/checkout.html"
     # The provider account, for the pay button and `start_payment`.
     organization_related = ("payment_account",)
+    # dispatch() sends a visitor without a member record to the login page.
+    client: Client
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if self.client is None:
             login = reverse("members:login", kwargs={"org_slug": kwargs["org_slug"]})
             messages.info(
@@ -47,10 +58,12 @@ class CheckoutView(ShopMixin, TemplateView):
             return redirect(f"{login}?{urlencode({'next': request.path})}")
         return super().dispatch(request, *args, **kwargs)
 
-    def priced(self):
+    def priced(self) -> PricedCart:
         return price_cart(self.cart, organization=self.organization, client=self.client)
 
-    def get_context_data(self, company_form=None, **kwargs):
+    def get_context_data(
+        self, company_form: CheckoutCompanyForm | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         cart = self.priced()
         park = cart.parks[0] if cart.parks else self.park
@@ -68,13 +81,15 @@ class CheckoutView(ShopMixin, TemplateView):
         )
         return context
 
-    def provider(self):
+    def provider(self) -> PaymentProvider | None:
         try:
             return checkout_provider(self.organization)[0]
         except PaymentsNotConfigured:
             return None
 
-    def render_to_response(self, context, **response_kwargs):
+    def render_to_response(
+        self, context: dict[str, Any], **response_kwargs: Any
+    ) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)
         provider = context.get("provider")
         if provider is not None and provider.page_origins():
@@ -86,18 +101,18 @@ class CheckoutView(ShopMixin, TemplateView):
             )
         return response
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.priced().is_empty:
             messages.info(request, _("Votre panier est vide."))
             return redirect("shop:cart", org_slug=self.organization.slug)
         return super().get(request, *args, **kwargs)
 
-    def post(self, request, org_slug):
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         if request.POST.get("action") == "company":
             return self.save_company(request)
         return self.pay(request)
 
-    def save_company(self, request):
+    def save_company(self, request: HttpRequest) -> HttpResponse:
         cart = self.priced()
         park = cart.parks[0] if cart.parks else self.park
         form = CheckoutCompanyForm(request.POST, instance=self.client, park=park)
@@ -122,7 +137,7 @@ class CheckoutView(ShopMixin, TemplateView):
         )
         return redirect("shop:checkout", org_slug=self.organization.slug)
 
-    def save_company_before_paying(self, request):
+    def save_company_before_paying(self, request: HttpRequest) -> HttpResponse | None:
         """Company data typed beside "Payer" is saved first, so the invoice
         can be issued; with errors, nothing is paid and the form says why.
 
@@ -154,7 +169,7 @@ class CheckoutView(ShopMixin, TemplateView):
         messages.success(request, _("Vos données d'entreprise sont enregistrées."))
         return None
 
-    def pay(self, request):
+    def pay(self, request: HttpRequest) -> HttpResponse:
         if self.provider() is None:
             messages.error(
                 request,

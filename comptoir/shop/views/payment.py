@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.http import (
     Http404,
+    HttpRequest,
+    HttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -12,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
+from comptoir.customers.models import Client
 from comptoir.customers.selectors import field_labels
 from comptoir.invoicing.selectors import (
     invoice_requested_at,
@@ -24,7 +30,7 @@ from comptoir.payments.providers import (
 from comptoir.payments.services import (
     release_pending_sale,
 )
-from comptoir.sales.models import SaleStatus
+from comptoir.sales.models import Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
 from comptoir.storefront.mixins import ShopMixin
 
@@ -35,7 +41,9 @@ class PaymentCancelView(ShopMixin, View):
     """The provider's "back to the shop" link: the basket is released (its
     payment session closed at the provider) and the cart kept."""
 
-    def get(self, request, org_slug, sale_id):
+    def get(
+        self, request: HttpRequest, org_slug: str, sale_id: uuid.UUID
+    ) -> HttpResponse:
         if self.client is None:
             raise Http404
         sale = get_object_or_404(
@@ -59,8 +67,11 @@ class ConfirmationView(ShopMixin, TemplateView):
     """Where the provider sends the buyer back: paid, pending or dropped."""
 
     template_name = "shop/confirmation.html"
+    # get() answers 404 to a visitor without a member record.
+    client: Client
+    sale: Sale
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.client is None:
             raise Http404
         self.sale = get_object_or_404(
@@ -81,7 +92,7 @@ class ConfirmationView(ShopMixin, TemplateView):
             return redirect("shop:cart", org_slug=self.organization.slug)
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         sale = self.sale
         invoices = list(invoices_of_client(self.client).filter(sale=sale))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core import signing
 from django.http import (
     Http404,
+    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
@@ -21,6 +24,7 @@ from comptoir.payments.models import EventOutcome
 from comptoir.payments.notifications import UnknownSale, receive_notification
 from comptoir.payments.providers import (
     InvalidNotification,
+    PaymentProvider,
     PaymentStatus,
     get_provider,
     simulator_enabled,
@@ -43,8 +47,11 @@ class SimulatorView(ShopMixin, TemplateView):
     """
 
     template_name = "shop/simulator.html"
+    # Set by setup(): the signed payment session, None once expired.
+    session: dict | None
+    expired: bool
 
-    def setup(self, request, *args, **kwargs):
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         if not simulator_enabled():
             raise Http404
@@ -60,7 +67,7 @@ class SimulatorView(ShopMixin, TemplateView):
             if self.session["org"] != self.organization.slug:
                 raise Http404
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(session=self.session, expired=self.expired, closed=self.closed)
         return context
@@ -75,7 +82,7 @@ class SimulatorView(ShopMixin, TemplateView):
             provider="simulator", session_id=transaction_id(self.kwargs["token"])
         )
 
-    def post(self, request, org_slug, token):
+    def post(self, request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
         if self.session is None:
             return self.get(request, org_slug=org_slug, token=token)
         status = {
@@ -93,7 +100,8 @@ class SimulatorView(ShopMixin, TemplateView):
         try:
             receive_notification(
                 organization=self.organization,
-                provider=get_provider("simulator"),
+                # Enabled: setup() checked it.
+                provider=cast(PaymentProvider, get_provider("simulator")),
                 body=body,
                 headers=headers,
             )
@@ -109,7 +117,7 @@ class SimulatorView(ShopMixin, TemplateView):
 class NotificationView(View):
     """Server-to-server notifications: no CSRF token, a signature instead."""
 
-    def post(self, request, org_slug, provider):
+    def post(self, request: HttpRequest, org_slug: str, provider: str) -> HttpResponse:
         organization = get_object_or_404(
             Organization.objects.select_related("payment_account"), slug=org_slug
         )

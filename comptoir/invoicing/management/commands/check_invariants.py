@@ -1,6 +1,6 @@
 """Check that no sale, payment or number was lost; exit non-zero otherwise."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from comptoir.invoicing.invariants import check_invariants, summary
 
@@ -8,12 +8,14 @@ from comptoir.invoicing.invariants import check_invariants, summary
 class Command(BaseCommand):
     help = "Vérifie les invariants : ventes, paiements, factures, alertes, séries."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--allow-unrendered", action="store_true", help="PDF pas encore rendus"
         )
 
-    def handle(self, *args, allow_unrendered=False, **options):
+    def handle(
+        self, *args: object, allow_unrendered: bool = False, **options: object
+    ) -> None:
         problems = check_invariants(require_rendered=not allow_unrendered)
         self.stdout.write(" ".join(f"{k}={v}" for k, v in summary().items()))
         if problems:

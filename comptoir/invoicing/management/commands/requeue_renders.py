@@ -9,7 +9,7 @@ from comptoir.invoicing.services.documents import requeue_unrendered
 class Command(BaseCommand):
     help = "Remet en file le rendu PDF des documents non encore rendus."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         count = requeue_unrendered()
         self.stdout.write(
             ngettext(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hmac
 import os
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from comptoir.core.models import Counter
@@ -104,7 +105,7 @@ class Command(BaseCommand):
         "d'intégrité actuelle, après avoir vérifié leur chaînage."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--unkeyed",
             action="store_true",
@@ -112,7 +113,7 @@ class Command(BaseCommand):
             "d'intégrité (une seule fois, à la mise à niveau).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: Any) -> None:
         keys = [integrity_key()]
         previous = os.environ.get(PREVIOUS_KEY_VARIABLE, "")
         if previous:

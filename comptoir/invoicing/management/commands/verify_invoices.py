@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "de toutes les séries de factures et d'avoirs."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         checked = 0
         for park_id, kind, count, broken in check_all_series():
             if broken is not None:

@@ -12,7 +12,7 @@ from comptoir.payments.services import sweep_payments
 class Command(BaseCommand):
     help = "Reconcile open payment sessions and pending refunds with the provider."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         report = sweep_payments()
         self.stdout.write(
             f"{report.sessions_checked} sessions checked, {report.paid} paid, "
