@@ -222,6 +222,20 @@ def test_when_the_webhook_never_comes_the_sweep_asks_stripe(
     assert Invoice.objects.filter(sale=sale).count() == 1
 
 
+def test_a_session_whose_stripe_account_was_removed_is_reported_not_a_crash(
+    organization, products, as_member, standin, stripe_account, settings
+):
+    settings.PAYMENT_SWEEP_AFTER_MINUTES = 10
+    _, session = checkout(as_member, organization, products)
+    stripe_account.delete()
+
+    report = sweep_payments(now=timezone.now() + dt.timedelta(minutes=11))
+
+    assert report.paid == 0
+    assert any(session.session_id in error for error in report.errors)
+    assert Sale.objects.get(pk=session.sale_id).status == SaleStatus.PENDING
+
+
 def test_the_sweep_expires_an_unpaid_session_past_its_expiry(
     organization, products, as_member, standin, stripe_account
 ):

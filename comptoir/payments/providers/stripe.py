@@ -46,10 +46,14 @@ REFUND_EVENTS = {"refund.created", "refund.updated", "refund.failed"}
 
 
 def client(account: ProviderAccount | None) -> stripe.StripeClient:
+    """A Stripe client with the organization's secret key. Without one (the
+    account was removed while sessions or refunds were still open), Stripe
+    cannot be asked: unavailable, which every caller already reports."""
+    if account is None or not account.secret_key:
+        raise ProviderUnavailable("Aucune clé Stripe n'est enregistrée pour ce compte.")
     base = getattr(settings, "STRIPE_API_BASE", "")
     return stripe.StripeClient(
-        # Stripe is called only for an organization with its stored account.
-        cast(ProviderAccount, account).secret_key,
+        account.secret_key,
         base_addresses={"api": base} if base else None,
         # Retries are ours: same idempotency key, then an alert.
         max_network_retries=0,
