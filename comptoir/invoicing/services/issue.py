@@ -401,8 +401,11 @@ def issue_invoices(*, sale: Sale, issued_by=None) -> list[Invoice]:
         return _issue_locked(sale, issued_by=issued_by, notify=notify)
 
 
-def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
-    """`issue_invoices` for a sale the caller has locked in its transaction."""
+def _issue_locked(
+    sale: Sale, *, issued_by, notify: bool, queue_render: bool = True
+) -> list[Invoice]:
+    """`issue_invoices` for a sale the caller has locked in its transaction;
+    `queue_render=False`: a task queued by the caller renders them."""
     state = invoiceability(sale)
     if state.refusal is not None:
         raise state.refusal
@@ -441,9 +444,10 @@ def _issue_locked(sale: Sale, *, issued_by, notify: bool) -> list[Invoice]:
             organization=sale.organization,
             data={"number": invoice.number, "sale": sale.number},
         )
-    enqueue_with_documents(
-        invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
-    )
+    if queue_render:
+        enqueue_with_documents(
+            invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
+        )
     return invoices
 
 
@@ -460,8 +464,10 @@ def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
         return []
     try:
         with transaction.atomic():
-            # No separate mail: the order confirmation carries the invoice.
-            return _issue_locked(sale, issued_by=None, notify=False)
+            # No task of its own: the order confirmation that `_mark_paid`
+            # queues for every online sale with a client renders the
+            # invoice, then mails it (sales/mail.py).
+            return _issue_locked(sale, issued_by=None, notify=False, queue_render=False)
     except IncompleteClientRecord as exc:
         raise_invoice_alert(sale=sale, missing=exc.missing)
     except AlreadyInvoiced:
