@@ -17,7 +17,7 @@ from comptoir.core.mail import (
 from comptoir.customers.selectors import is_online_invoice_eligible
 
 from . import hooks
-from .documents import sale_documents
+from .documents import prefetch_entitlements, sale_documents
 from .models import Sale, SaleStatus
 
 
@@ -37,9 +37,6 @@ def send_order_confirmation(*, sale_id: int) -> int:
     PDFs and, for a client with online invoices, its invoices; 1 when sent."""
     sale = (
         Sale.objects.select_related("park", "client", "organization")
-        .prefetch_related(
-            "lines__tickets", "lines__bookings", "lines__gift_vouchers", "payments"
-        )
         .filter(pk=sale_id, status=SaleStatus.PAID)
         .first()
     )
@@ -50,7 +47,7 @@ def send_order_confirmation(*, sale_id: int) -> int:
     if sale.client is None or not sale.client.email:
         return 0
     client, park, slug = sale.client, sale.park, sale.organization.slug
-    lines = list(sale.lines.all())
+    lines = prefetch_entitlements(sale)
     language = mail_language(client.language)
     with translation.override(language):
         documents = [

@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 import comptoir.invoicing.rendering as rendering
 from comptoir.invoicing.models import Invoice
+from comptoir.sales.mail import send_order_confirmation
 from tests import factories
 
 DB_TASKS = {
@@ -88,3 +89,27 @@ def test_a_failed_render_still_mails_the_order_and_queues_the_render_again(
     _run_worker()
     assert Invoice.objects.get(sale=sale).pdf_sha256
     assert len(mail.outbox) == 1  # no second confirmation
+
+
+@pytest.mark.django_db
+def test_the_order_confirmation_reads_only_what_the_sale_has(
+    park,
+    member,
+    products,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    """The sale, its lines, their tickets (no bookings or vouchers to look
+    for), its invoices (already rendered here) and the eligibility."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sale = factories.paid_online_sale(
+            park, member, factories.basket(products, ("ticket", 1), ("snack", 1))
+        )
+    mail.outbox = []
+    with django_assert_num_queries(5):
+        assert send_order_confirmation(sale_id=sale.pk) == 1
+    names = {name for name, _, _ in mail.outbox[0].attachments}
+    assert names == {
+        f"billets-{sale.number}.pdf",
+        f"{Invoice.objects.get(sale=sale).number}.pdf",
+    }
