@@ -91,7 +91,11 @@ def setup_django(database_url: str | None) -> str:
     }
     from django_tasks import task_backends
 
+    # django.setup() has already read TASKS and built the in-process backend.
+    task_backends._settings = settings.TASKS
     task_backends.__dict__.pop("settings", None)  # read TASKS again
+    if hasattr(task_backends._connections, "default"):
+        del task_backends["default"]
     from django.core.management import call_command
     from django.db import connection
 

@@ -7,10 +7,15 @@ from django.db.models.signals import post_save
 
 from comptoir.invoicing.models import Invoice
 
-from .services.transmission import queue_document
+from .services.transmission import is_einvoiced, queue_document
 
 
-def document_rendered(sender, instance: Invoice, update_fields=None, **kwargs) -> None:
+def document_rendered(
+    sender: type[Invoice],
+    instance: Invoice,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: object,
+) -> None:
     """Once a document's Factur-X is stored, queue its transmission to the PA.
 
     Rendering saves only the file columns (RENDER_FIELDS); reacting here keeps
@@ -19,15 +24,10 @@ def document_rendered(sender, instance: Invoice, update_fields=None, **kwargs) -
     """
     if kwargs.get("created") or not update_fields or "pdf_sha256" not in update_fields:
         return
-    if not instance.pdf_sha256:
+    if not instance.pdf_sha256 or not is_einvoiced(instance):
         return
-    pk = instance.pk
-    transaction.on_commit(lambda: _queue(pk))
-
-
-def _queue(pk: int) -> None:
-    document = Invoice.objects.select_related("organization").get(pk=pk)
-    queue_document(document=document)
+    # The document just saved, snapshot included: nothing to read again.
+    transaction.on_commit(lambda: queue_document(document=instance))
 
 
 def connect() -> None:

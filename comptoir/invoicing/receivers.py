@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from comptoir.core.numbering import lock_counter
 from comptoir.organizations import hooks as organizations_hooks
 from comptoir.organizations.models import Park
@@ -13,8 +15,10 @@ from comptoir.sales.models import Sale
 from .models import DocumentKind
 from .services import active_invoices, invoice_paid_online_sale
 from .services.credit_notes import credit_refunded_lines
-from .services.documents import pdf_bytes
+from .services.documents import pdf_bytes, render_document_task
 from .services.issue import series_key
+
+logger = logging.getLogger(__name__)
 
 
 def lock_series_counters(park: Park) -> None:
@@ -24,17 +28,32 @@ def lock_series_counters(park: Park) -> None:
 
 
 def order_mail_documents(sale: Sale) -> list[MailedDocument]:
-    """The sale's active invoices, their stored PDFs attached to the mail."""
-    return [
-        MailedDocument(
-            number=invoice.number,
-            total_incl=invoice.total_incl,
-            public_id=invoice.public_id,
-            filename=invoice.filename,
-            pdf=pdf_bytes(invoice),
+    """The sale's active invoices, rendered and stored now unless already,
+    their PDFs for the order confirmation.
+
+    A render that fails does not hold the mail back: the invoice goes
+    without its PDF (its link renders it on download) and its render is
+    queued again, as `requeue_renders` would.
+    """
+    documents = []
+    for invoice in active_invoices(sale).order_by("sequence"):
+        pdf: bytes | None
+        try:
+            pdf = pdf_bytes(invoice)
+        except Exception:  # noqa: BLE001 — the order mail must go all the same
+            logger.exception("Render failed for invoice %s", invoice.pk)
+            render_document_task.enqueue(invoice_id=invoice.pk)
+            pdf = None
+        documents.append(
+            MailedDocument(
+                number=invoice.number,
+                total_incl=invoice.total_incl,
+                public_id=invoice.public_id,
+                filename=invoice.filename,
+                pdf=pdf,
+            )
         )
-        for invoice in active_invoices(sale).order_by("sequence")
-    ]
+    return documents
 
 
 def connect() -> None:

@@ -8,9 +8,11 @@ confirmation mail; drawn with ReportLab in the embedded Vera fonts.
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import segno
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A6
@@ -18,11 +20,12 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
 from comptoir.core.clock import format_date, format_datetime
 from comptoir.core.fonts import BOLD, REGULAR, register_fonts
 from comptoir.core.mail import format_money
 
-from .models import Sale
+from .models import Sale, SaleLine
 
 INK = HexColor("#241543")
 MUTED = HexColor("#5c5470")
@@ -95,6 +98,35 @@ def _pdf(pages: list[Page], *, title: str, author: str) -> bytes:
     return buffer.getvalue()
 
 
+# What each kind of line entitles to (`services._create_entitlements`).
+ENTITLEMENTS: dict[str, Collection[str]] = {
+    "tickets": ADMISSION_KINDS,
+    "bookings": (ProductKind.BOOKING,),
+    "gift_vouchers": (ProductKind.GIFT_VOUCHER,),
+}
+
+
+def _entitled(line: SaleLine, relation: str) -> bool:
+    return line.product_kind in ENTITLEMENTS[relation]
+
+
+def prefetch_entitlements(sale: Sale) -> list[SaleLine]:
+    """The sale's lines, each with what its kind entitles to: one query for
+    the lines and one per kind of entitlement the sale has."""
+    prefetch_related_objects([sale], "lines")
+    lines = list(sale.lines.all())
+    for relation in ENTITLEMENTS:
+        owners = [line for line in lines if _entitled(line, relation)]
+        if owners:
+            prefetch_related_objects(owners, relation)
+    return lines
+
+
+def _each(line: SaleLine, relation: str) -> list:
+    """The line's tickets, bookings or vouchers; none for another kind."""
+    return list(getattr(line, relation).all()) if _entitled(line, relation) else []
+
+
 def sale_documents(sale: Sale, language: str) -> list[tuple[str, bytes]]:
     """(file name, PDF) of the sale's tickets, bookings and vouchers."""
     park = sale.park
@@ -102,7 +134,7 @@ def sale_documents(sale: Sale, language: str) -> list[tuple[str, bytes]]:
     holder = sale.client.display_name if sale.client else "—"
     tickets, bookings, vouchers = [], [], []
     for line in sale.lines.all():
-        for ticket in line.tickets.all():
+        for ticket in _each(line, "tickets"):
             tickets.append(
                 Page(
                     _("BILLET D'ENTRÉE"),
@@ -116,7 +148,7 @@ def sale_documents(sale: Sale, language: str) -> list[tuple[str, bytes]]:
                     ticket.code,
                 )
             )
-        for booking in line.bookings.all():
+        for booking in _each(line, "bookings"):
             bookings.append(
                 Page(
                     _("RÉSERVATION"),
@@ -130,7 +162,7 @@ def sale_documents(sale: Sale, language: str) -> list[tuple[str, bytes]]:
                     ],
                 )
             )
-        for voucher in line.gift_vouchers.all():
+        for voucher in _each(line, "gift_vouchers"):
             vouchers.append(
                 Page(
                     _("BON CADEAU"),

@@ -25,15 +25,18 @@ sale_refunded: Hook[list[Any]] = Hook("sale_refunded")
 
 @dataclass(frozen=True)
 class MailedDocument:
-    """A document the order confirmation attaches and links to."""
+    """A document the order confirmation attaches and links to; `pdf` is
+    None when it could not be rendered (linked, not attached)."""
 
     number: str
     total_incl: Decimal
     public_id: uuid.UUID
     filename: str
-    pdf: bytes
+    pdf: bytes | None
 
 
-# order_mail_documents(sale) -> [MailedDocument]: the invoices of a client
-# with online invoices, for the order confirmation (outside any lock).
+# order_mail_documents(sale) -> [MailedDocument]: the sale's invoices,
+# rendered and stored first unless already, for the order confirmation
+# (outside any lock). Called for every paid online sale with a client:
+# the confirmation's task is the one that renders them.
 order_mail_documents: Hook[list[MailedDocument]] = Hook("order_mail_documents")

@@ -17,7 +17,7 @@ from comptoir.core.mail import (
 from comptoir.customers.selectors import is_online_invoice_eligible
 
 from . import hooks
-from .documents import sale_documents
+from .documents import prefetch_entitlements, sale_documents
 from .models import Sale, SaleStatus
 
 
@@ -37,35 +37,36 @@ def send_order_confirmation(*, sale_id: int) -> int:
     PDFs and, for a client with online invoices, its invoices; 1 when sent."""
     sale = (
         Sale.objects.select_related("park", "client", "organization")
-        .prefetch_related(
-            "lines__tickets", "lines__bookings", "lines__gift_vouchers", "payments"
-        )
         .filter(pk=sale_id, status=SaleStatus.PAID)
         .first()
     )
-    if sale is None or sale.client is None or not sale.client.email:
+    if sale is None:
+        return 0
+    # The sale's invoices are rendered here, mailed or not: no task of their own.
+    mailed = [doc for docs in hooks.order_mail_documents.call(sale) for doc in docs]
+    if sale.client is None or not sale.client.email:
         return 0
     client, park, slug = sale.client, sale.park, sale.organization.slug
+    lines = prefetch_entitlements(sale)
     language = mail_language(client.language)
     with translation.override(language):
         documents = [
             Attachment(name, pdf) for name, pdf in sale_documents(sale, language)
         ]
     invoices = []
-    if is_online_invoice_eligible(client):
-        for mailed in hooks.order_mail_documents.call(sale):
-            for invoice in mailed:
-                invoices.append(
-                    {
-                        "number": invoice.number,
-                        "total": format_money(invoice.total_incl, language),
-                        "url": member_url(
-                            slug, "invoice_download", public_id=invoice.public_id
-                        ),
-                    }
-                )
+    if mailed and is_online_invoice_eligible(client):
+        for invoice in mailed:
+            invoices.append(
+                {
+                    "number": invoice.number,
+                    "total": format_money(invoice.total_incl, language),
+                    "url": member_url(
+                        slug, "invoice_download", public_id=invoice.public_id
+                    ),
+                }
+            )
+            if invoice.pdf is not None:
                 documents.append(Attachment(invoice.filename, invoice.pdf))
-    lines = list(sale.lines.all())
     context = {
         "client": client,
         "park": park,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comptoir.einvoicing.models import StatusEvent, Transmission, TransmissionState
@@ -162,3 +165,35 @@ def test_a_credit_note_is_transmitted_with_the_reference_of_its_invoice(
     assert flow["referencedInvoice"] == invoice.number
     assert note.transmission.state == TransmissionState.SUBMITTED
     assert StatusEvent.objects.filter(transmission__document=note, code="200").exists()
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def _invoice_reads(queries) -> list[str]:
+    """Whole rows of invoicing_invoice read (the snapshot with them)."""
+    return [q["sql"] for q in queries if '"invoicing_invoice"."snapshot"' in q["sql"]]
+
+
+@override_settings(TASKS=DUMMY_TASKS)  # not rendered at payment: rendered below
+def test_rendering_reads_the_invoice_once_then_queues_its_transmission(
+    park, member, products, einvoicing
+):
+    invoice = _invoice(park, member, products, ("ticket", 1))
+    with CaptureQueriesContext(connection) as queries:
+        render_and_store(invoice_id=invoice.pk)
+    assert len(_invoice_reads(queries)) == 1  # the render's locked read
+    assert Transmission.objects.filter(document=invoice).exists()
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_rendering_a_consumer_invoice_reads_nothing_for_e_invoicing(
+    park, products, einvoicing, group
+):
+    no_siren = factories.client(park, groups=[group], siret="", vat_number="")
+    invoice = _invoice(park, no_siren, products, ("ticket", 1))
+    with CaptureQueriesContext(connection) as queries:
+        render_and_store(invoice_id=invoice.pk)
+    assert Invoice.objects.get(pk=invoice.pk).pdf_sha256
+    assert not [q for q in queries if "einvoicing_" in q["sql"]]
+    assert len(_invoice_reads(queries)) == 1

@@ -415,11 +415,13 @@ def _issue_locked(
     issued_by: User | AnonymousUser | None,
     notify: bool,
     just_paid: bool = False,
+    queue_render: bool = True,
 ) -> list[Invoice]:
     """`issue_invoices` for a sale the caller has locked in its transaction.
 
     `just_paid`: paid in this transaction, so no invoice and no invoice
     alert can exist yet (both are for paid sales only): neither is read.
+    `queue_render=False`: a task queued by the caller renders them.
     """
     state = invoiceability(sale, just_paid=just_paid)
     if state.refusal is not None:
@@ -460,9 +462,10 @@ def _issue_locked(
             organization=sale.organization,
             data={"number": invoice.number, "sale": sale.number},
         )
-    enqueue_with_documents(
-        invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
-    )
+    if queue_render:
+        enqueue_with_documents(
+            invoices_issued_task, invoice_ids=[i.pk for i in invoices], notify=notify
+        )
     return invoices
 
 
@@ -479,8 +482,16 @@ def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
         return []
     try:
         with transaction.atomic():
-            # No separate mail: the order confirmation carries the invoice.
-            return _issue_locked(sale, issued_by=None, notify=False, just_paid=True)
+            # No task of its own: the order confirmation that `_mark_paid`
+            # queues for every online sale with a client renders the
+            # invoice, then mails it (sales/mail.py).
+            return _issue_locked(
+                sale,
+                issued_by=None,
+                notify=False,
+                just_paid=True,
+                queue_render=False,
+            )
     except IncompleteClientRecord as exc:
         raise_invoice_alert(sale=sale, missing=exc.missing)
     except AlreadyInvoiced:

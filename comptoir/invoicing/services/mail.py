@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -16,6 +17,7 @@ from comptoir.core.mail import (
 )
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import is_online_invoice_eligible
+from comptoir.organizations.models import User
 
 from ..models import Invoice
 from .documents import pdf_bytes, render_and_store
@@ -117,7 +119,7 @@ class NoRecipient(Exception):
         self.message = message
 
 
-def resend_document(*, invoice: Invoice, actor) -> None:
+def resend_document(*, invoice: Invoice, actor: User | AnonymousUser | None) -> None:
     """Queue the document's mail again ("Renvoyer la facture")."""
     if invoice.client is None or not invoice.client.email:
         raise NoRecipient(
