@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "comptoir.alerts",
     "comptoir.payments",
     "comptoir.einvoicing",
+    "comptoir.storefront",
     "comptoir.shop",
     "comptoir.members",
     "comptoir.backoffice",

@@ -9,7 +9,10 @@ from django.test import Client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.error_urls")]
 
-SITE_LOOK = ['href="/static/shop/shop.css"', 'href="/static/core/favicon.svg"']
+SITE_LOOK = [
+    'href="/static/storefront/storefront.css"',
+    'href="/static/core/favicon.svg"',
+]
 
 
 def get(path: str, language: str, client: Client | None = None, **kwargs):

@@ -54,7 +54,7 @@ def test_every_front_end_formats_money_and_rates_with_the_one_rule():
     """`money` and `vat_rate` are built into every template: neither front
     end's own library may shadow them with a second version."""
     amount, vat = Decimal("1234.5"), Decimal("5.50")
-    for library in ("", "shop_tags", "backoffice"):
+    for library in ("", "storefront_tags", "backoffice"):
         for language in ("fr", "en"):
             with translation.override(language):
                 assert (
