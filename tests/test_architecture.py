@@ -9,6 +9,7 @@ hook (`comptoir.core.hooks`). The exceptions are listed here, each with why.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from comptoir.invoicing import receivers
@@ -149,3 +150,39 @@ def test_invoicing_is_registered_on_the_hooks_of_the_apps_below():
     assert (
         receivers.lock_series_counters in organizations_hooks.series_changing.receivers
     )
+
+
+FRONT_ENDS = ("shop", "members", "backoffice")
+
+
+def other_front_ends_named(app: str, template: str) -> list[str]:
+    """Template paths and tag libraries of another front end that a template
+    of `app` extends, includes or loads."""
+    others = [name for name in FRONT_ENDS if name != app]
+    named = re.findall(r'{%\s*(?:extends|include)\s+"([a-z_]+)/', template)
+    loads = re.findall(r"{%\s*load\s+([^%]+)%}", template)
+    libraries = [library for line in loads for library in line.split()]
+    return [
+        name
+        for name in named + libraries
+        if any(name == other or name.startswith(other + "_") for other in others)
+    ]
+
+
+def test_front_end_templates_never_name_another_front_ends():
+    """What shop and members share lives in storefront; a template of one
+    front end extending the other's base is the import-linter contract broken
+    where lint-imports cannot see."""
+    crossing = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for app in FRONT_ENDS
+        for path in (PACKAGE / app / "templates").rglob("*.html")
+        for name in other_front_ends_named(app, path.read_text())
+    }
+    assert not crossing, sorted(crossing)
+
+
+def test_the_template_check_sees_a_planted_crossing():
+    planted = '{% extends "shop/base.html" %}{% load i18n shop_tags %}'
+    assert other_front_ends_named("members", planted) == ["shop", "shop_tags"]
+    assert other_front_ends_named("shop", planted) == []
