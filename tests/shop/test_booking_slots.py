@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from comptoir.sales.models import Booking, Sale, SaleLine
 from tests.shop.fixtures import add_to_cart, cart_lines, pay_on_simulator, shop
@@ -57,10 +58,14 @@ def test_the_chosen_slot_becomes_the_booking(organization, products, as_member, 
     day = timezone.localdate() + dt.timedelta(days=10)
     page = _slot(as_member, organization, line["id"], day, "15:00").content.decode()
     assert "Votre créneau est enregistré." in page
-    pay_on_simulator(as_member, organization)
+    confirmation = as_member.get(
+        pay_on_simulator(as_member, organization)["Location"]
+    ).content.decode()
     sale_line = SaleLine.objects.get()
     expected = dt.datetime.combine(day, dt.time(15, 0), tzinfo=PARIS)
     assert sale_line.booking_start == expected
     booking = Booking.objects.get()
     assert booking.client == member
     assert (booking.starts_at, booking.participants) == (expected, 3)
+    # The confirmation repeats the slot, in the park's time zone and words.
+    assert f"{date_format(day, 'l j F Y')} · 15:00" in confirmation
