@@ -28,10 +28,15 @@ def lock_counter(*, park_id: int, key: str) -> Counter:
     return counter.get()
 
 
-def take_next(counter: Counter) -> int:
-    """Increment a locked counter and return the new value."""
+def take_next(counter: Counter, *, save: bool = True) -> int:
+    """Increment a locked counter and return the new value.
+
+    `save=False`: the caller writes `last_value` itself, with the rest of
+    the locked row (one UPDATE instead of two).
+    """
     counter.last_value += 1
-    counter.save(update_fields=["last_value"])
+    if save:
+        counter.save(update_fields=["last_value"])
     return counter.last_value
 
 

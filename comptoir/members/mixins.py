@@ -17,8 +17,6 @@ from comptoir.core.clock import DEFAULT_TIME_ZONE, business_date
 from comptoir.customers.models import Client
 from comptoir.storefront.mixins import ShopMixin
 
-DEFAULT_TZ = DEFAULT_TIME_ZONE
-
 
 class MemberMixin(ShopMixin):
     """A page of this organization's member space.
@@ -51,7 +49,7 @@ class MemberMixin(ShopMixin):
     def today(self) -> dt.date:
         """Today's date at the park."""
         return business_date(
-            timezone.now(), self.park.time_zone if self.park else DEFAULT_TZ
+            timezone.now(), self.park.time_zone if self.park else DEFAULT_TIME_ZONE
         )
 
     def redirect_to_login(self) -> HttpResponse:

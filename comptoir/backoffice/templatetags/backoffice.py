@@ -16,7 +16,6 @@ from comptoir.customers.selectors import field_labels
 from comptoir.invoicing.models import Invoice
 
 register = template.Library()
-DEFAULT_TZ = DEFAULT_TIME_ZONE
 
 
 @register.simple_tag(takes_context=True)
@@ -39,9 +38,9 @@ def rate(value: Decimal | str | None) -> str:
 
 
 @register.filter
-def local_dt(value: dt.datetime | None, tz_name: str = DEFAULT_TZ) -> str:
+def local_dt(value: dt.datetime | None, tz_name: str = DEFAULT_TIME_ZONE) -> str:
     """05/03/2024 18:23 in the park's time zone."""
-    return format_datetime(value, tz_name or DEFAULT_TZ)
+    return format_datetime(value, tz_name or DEFAULT_TIME_ZONE)
 
 
 @register.filter

@@ -17,7 +17,7 @@ from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
-from comptoir.core.numbering import lock_counter
+from comptoir.core.numbering import lock_counter, take_next
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.core.totals import LineInput, compute_totals
 from comptoir.customers.models import Client
@@ -186,8 +186,7 @@ def _issue_document(
     park = sale.park
     counter = lock_counter(park_id=park.pk, key=series_key(kind))
     # Written with the chain's end below: one UPDATE of the locked row.
-    counter.last_value += 1
-    sequence = counter.last_value
+    sequence = take_next(counter, save=False)
     series = park.invoice_series
     if sequence == 1:
         # The series code may change until the first document; read it under

@@ -31,8 +31,6 @@ from ..forms import (
 )
 from .catalog import JUST_ADDED
 
-DEFAULT_TZ = DEFAULT_TIME_ZONE
-
 
 class CartView(ShopMixin, TemplateView):
     template_name = "shop/cart.html"
@@ -46,7 +44,7 @@ class CartView(ShopMixin, TemplateView):
                 _("Certains produits ne sont plus disponibles et ont été retirés."),
             )
         context = super().get_context_data(**kwargs)
-        tz = self.park.time_zone if self.park else DEFAULT_TZ
+        tz = self.park.time_zone if self.park else DEFAULT_TIME_ZONE
         lines = []
         for line in cart.lines:
             slot_form = None
@@ -139,7 +137,7 @@ class CartRemoveView(ShopMixin, View):
 class CartSlotView(ShopMixin, View):
     def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         line_id = request.POST.get("line", "")
-        tz = self.park.time_zone if self.park else DEFAULT_TZ
+        tz = self.park.time_zone if self.park else DEFAULT_TIME_ZONE
         raw = next((ln for ln in self.cart.lines if ln["id"] == line_id), None)
         offer = (
             offer_for(
