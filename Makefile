@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo lint prod worker clean check-deploy bench-install
+.PHONY: run test install migrate demo lint prod worker clean check-deploy bench-install bench-pretix
 
 $(STAMP): requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required"; exit 1; }
@@ -48,3 +48,14 @@ check-deploy: install
 
 bench-install: install
 	$(PY) -m pip install --quiet -r requirements/bench.txt
+
+# pretix, for bench/order.py's comparison: its own virtualenv (it pins its own
+# Django and dependencies), never Comptoir's. bench/pretix_order.py runs in it.
+PRETIX_VENV := bench/.pretix-venv
+PRETIX_VERSION := 2026.8.0
+
+bench-pretix:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required"; exit 1; }
+	test -x $(PRETIX_VENV)/bin/python || $(PYTHON) -m venv $(PRETIX_VENV)
+	$(PRETIX_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PRETIX_VENV)/bin/python -m pip install --quiet pretix==$(PRETIX_VERSION)

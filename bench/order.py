@@ -23,9 +23,12 @@ orders after a warm-up. With `--database-url` the database named in the
 URL is dropped and recreated (never point it at a database you keep);
 without it, SQLite in a temporary folder. Asserts nothing about time.
 
-The pretix section only says whether pretix is installed: pretix is a
-Django project of its own and cannot run in this process beside Comptoir,
-so the pretix figures in bench/README.md are the ones issue 15 quotes.
+Then the same order in pretix, when its virtualenv exists (`make
+bench-pretix`, or `--pretix-python PATH`): pretix is a Django project of
+its own with pinned dependencies, so `bench/pretix_order.py` runs in that
+virtualenv as a subprocess with the same `--orders` and `--warmup`, and its
+tables are printed after Comptoir's (see that script for what it drives).
+Without it, a message says how to install it; `--skip-pretix` skips it.
 """
 
 from __future__ import annotations
@@ -33,11 +36,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
-import importlib.util
 import json
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -385,20 +388,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+PRETIX_PYTHON = ROOT / "bench" / ".pretix-venv" / "bin" / "python"
+
+
 def bench_pretix(args: argparse.Namespace) -> None:
-    print("pretix, the same order")
-    if importlib.util.find_spec("pretix") is None:
+    """The same order in pretix, by `bench/pretix_order.py` run with the
+    python of pretix's own virtualenv (`make bench-pretix`)."""
+    python = Path(args.pretix_python) if args.pretix_python else PRETIX_PYTHON
+    if not python.exists():
+        print("pretix, the same order")
         print(
-            "  skipped: pretix is not installed in this environment (it is not "
-            "a dependency\n  of Comptoir). The figures quoted for pretix in "
-            "bench/README.md come from\n  issue 15."
+            f"  skipped: no pretix virtualenv ({python} not found). pretix has "
+            "its own Django\n  and pinned dependencies, so it runs in a "
+            "virtualenv of its own: `make bench-pretix`\n  creates "
+            "bench/.pretix-venv with pretix 2026.8.0 (or give "
+            "--pretix-python PATH)."
         )
         return
-    print(
-        "  skipped: pretix is installed, but it is a Django project of its own "
-        "(settings,\n  database, apps) and cannot be loaded into this "
-        "process beside Comptoir; this\n  script does not drive it."
-    )
+    command = [
+        str(python),
+        str(ROOT / "bench" / "pretix_order.py"),
+        "--orders",
+        str(args.orders),
+        "--warmup",
+        str(args.warmup),
+    ]
+    sys.stdout.flush()
+    completed = subprocess.run(command, check=False)
+    if completed.returncode:
+        print(f"  pretix's run failed (exit {completed.returncode}): {command}")
 
 
 def main() -> int:
@@ -410,6 +428,11 @@ def main() -> int:
         help="PostgreSQL database to DROP and recreate (default: SQLite in /tmp)",
     )
     parser.add_argument("--skip-pretix", action="store_true")
+    parser.add_argument(
+        "--pretix-python",
+        metavar="PATH",
+        help="python of a virtualenv with pretix (default: bench/.pretix-venv)",
+    )
     parser.add_argument(
         "--profile",
         type=int,
