@@ -61,6 +61,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 STEPS = ("cart add (ticket)", "cart add (snack)", "checkout", "payment confirmed")
+CHECKOUT_REQUESTS = ("questions", "payment", "confirm")
 # Tasks a request waits for: in production it polls for their result.
 WAITED_FOR = {
     "pretix.base.services.cart.add_items_to_cart",
@@ -225,6 +226,9 @@ def make_world():
         event.settings.set("locales", ["en"])
         event.settings.set("attendee_names_asked", False)
         event.settings.set("invoice_generate", "paid")
+        # Tickets to download, so the "paid" mail carries their PDF, as
+        # Comptoir's confirmation does.
+        event.settings.set("ticket_download", True)
         event.settings.set("invoice_address_asked", True)
         event.settings.set("invoice_address_from", "1 rue du Parc")
         event.settings.set("invoice_address_from_name", "Parc SAS")
@@ -281,7 +285,7 @@ class Tasks:
                 name = name_of(sent)
                 if tasks.mode == "inline" or name in WAITED_FOR:
                     return original(sent, *args, **kwargs)
-                tasks.queued.append((original, sent, args, kwargs))
+                tasks.queued.append((original, sent, args, kwargs, name))
                 tasks.names[name] = tasks.names.get(name, 0) + 1
                 return None
 
@@ -294,22 +298,73 @@ class Tasks:
         Task.apply_async = deferred(Task.apply_async, lambda task: task.name)
         _chain.apply_async = deferred(_chain.apply_async, chain_name)
 
-    def run_queued(self) -> None:
+    def run_queued(self, counter) -> list[tuple[str, float, int]]:
+        """Run what was queued, in order: (name, CPU seconds, queries) by
+        kind of task, summed."""
+        costs: dict[str, list] = {}
         while self.queued:
-            original, sent, args, kwargs = self.queued.pop(0)
+            original, sent, args, kwargs, name = self.queued.pop(0)
+            counter.count = 0
+            started = time.process_time()
             original(sent, *args, **kwargs)
+            cost = costs.setdefault(name, [0.0, 0])
+            cost[0] += time.process_time() - started
+            cost[1] += counter.count
+        return [(name, cpu, queries) for name, (cpu, queries) in costs.items()]
+
+
+class Renders:
+    """CPU time of pretix's PDF renders, wherever they run (in a worker
+    task or in the request): the invoice's and the tickets'."""
+
+    def __init__(self) -> None:
+        from pretix.base.invoicing.pdf import BaseReportlabInvoiceRenderer
+        from pretix.plugins.ticketoutputpdf.ticketoutput import PdfTicketOutput
+
+        self.cpu: dict[str, float] = {}
+        self.timed(BaseReportlabInvoiceRenderer, "generate", "invoice PDF")
+        self.timed(PdfTicketOutput, "generate_order", "tickets PDF")
+
+    def timed(self, cls, method: str, label: str) -> None:
+        original = getattr(cls, method)
+        cpu = self.cpu
+
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                cpu[label] = cpu.get(label, 0.0) + time.process_time() - started
+                cpu[f"{label} calls"] = cpu.get(f"{label} calls", 0) + 1
+
+        setattr(cls, method, wrapper)
+
+    def take(self) -> dict[str, float]:
+        taken = dict(self.cpu)
+        self.cpu.clear()
+        return taken
 
 
 def one_order(http, webhook, event, products, counter, tasks):
     """(CPU seconds, queries) of each step; then of the queued tasks."""
     base = f"/{event.organizer.slug}/{event.slug}"
     results = []
+    worker: dict[str, list] = {}
 
-    def step(*calls):
-        counter.count = 0
-        started = time.process_time()
-        responses = [call() for call in calls]
-        results.append((time.process_time() - started, counter.count))
+    def step(*calls, labels=()):
+        responses, parts = [], []
+        for call, label in zip(calls, labels or [None] * len(calls)):
+            counter.count = 0
+            started = time.process_time()
+            responses.append(call())
+            parts.append((label, time.process_time() - started, counter.count))
+        cpu = sum(part[1] for part in parts)
+        results.append((cpu, sum(part[2] for part in parts), parts))
+        # A worker picks up what the step queued before the next request.
+        for name, cpu, queries in tasks.run_queued(counter):
+            cost = worker.setdefault(name, [0.0, 0])
+            cost[0] += cpu
+            cost[1] += queries
         return responses
 
     for name in ("ticket", "snack"):
@@ -336,6 +391,7 @@ def one_order(http, webhook, event, products, counter, tasks):
         ),
         lambda: http.post(f"{base}/checkout/payment/", {"payment": "manual"}),
         lambda: http.post(f"{base}/checkout/confirm/", {}),
+        labels=CHECKOUT_REQUESTS,
     )
     assert questions.status_code == 302, alerts(questions)
     assert payment.status_code == 302, alerts(payment)
@@ -365,7 +421,10 @@ def one_order(http, webhook, event, products, counter, tasks):
         )
     )
     assert response.status_code == 200, response.content
-    step(tasks.run_queued)
+    parts = [(name, cpu, queries) for name, (cpu, queries) in worker.items()]
+    results.append(
+        (sum(part[1] for part in parts), sum(part[2] for part in parts), parts)
+    )
     return results
 
 
@@ -374,28 +433,50 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def row(name: str, cpu: list[float], queries: list[int]) -> None:
+    print(
+        f"  {name:<24} {statistics.median(cpu):8.2f} "
+        f"{percentile(cpu, 0.9):7.2f} {statistics.median(queries):8.0f}"
+    )
+
+
 def report(title: str, runs: list, with_worker: bool) -> None:
     print(title)
     print(f"  {'step':<24} {'CPU ms':>8} {'p90':>7} {'queries':>8}")
     for i, name in enumerate(STEPS):
-        cpu = [1000 * run[i][0] for run in runs]
-        queries = [run[i][1] for run in runs]
-        print(
-            f"  {name:<24} {statistics.median(cpu):8.2f} "
-            f"{percentile(cpu, 0.9):7.2f} {statistics.median(queries):8.0f}"
-        )
-    totals = [1000 * sum(step[0] for step in run[: len(STEPS)]) for run in runs]
-    queries = [sum(step[1] for step in run[: len(STEPS)]) for run in runs]
-    print(
-        f"  {'paid order, total':<24} {statistics.median(totals):8.2f} "
-        f"{percentile(totals, 0.9):7.2f} {statistics.median(queries):8.0f}"
+        row(name, [1000 * run[i][0] for run in runs], [run[i][1] for run in runs])
+        if name == "checkout":
+            for j, label in enumerate(CHECKOUT_REQUESTS):
+                row(
+                    f"  POST {label}",
+                    [1000 * run[i][2][j][1] for run in runs],
+                    [run[i][2][j][2] for run in runs],
+                )
+    steps = [run[: len(STEPS)] for run in runs]
+    row(
+        "paid order, total",
+        [1000 * sum(step[0] for step in run) for run in steps],
+        [sum(step[1] for step in run) for run in steps],
     )
-    if with_worker:
-        cpu = [1000 * run[len(STEPS)][0] for run in runs]
-        queries = [run[len(STEPS)][1] for run in runs]
+    if not with_worker:
+        return
+    worker = [run[len(STEPS)] for run in runs]
+    row(
+        "worker tasks (apart)",
+        [1000 * step[0] for step in worker],
+        [step[1] for step in worker],
+    )
+    names = sorted({part[0] for step in worker for part in step[2]})
+    for name in names:
+        costs = [
+            [(cpu, queries) for label, cpu, queries in step[2] if label == name]
+            for step in worker
+        ]
+        costs = [cost[0] for cost in costs if cost]
         print(
-            f"  {'worker tasks (apart)':<24} {statistics.median(cpu):8.2f} "
-            f"{percentile(cpu, 0.9):7.2f} {statistics.median(queries):8.0f}"
+            f"    {name:<52} {statistics.median(1000 * c[0] for c in costs):6.2f} ms "
+            f"{statistics.median(c[1] for c in costs):4.0f} q."
+            f" (in {len(costs)} of {len(worker)} orders)"
         )
 
 
@@ -428,6 +509,7 @@ def main() -> int:
     organizer, event, products = make_world()
     modes = ("queued", "inline") if args.mode == "both" else (args.mode,)
     tasks = Tasks(modes[0])
+    renders = Renders()
     counter = QueryCounter()
     print(
         f"pretix {pretix.__version__} (Django {django.get_version()}, "
@@ -438,13 +520,18 @@ def main() -> int:
         tasks.mode = mode
         tasks.names.clear()
         runs = []
+        rendered: dict[str, list[float]] = {}
         webhook = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
         with connection.execute_wrapper(counter):
             for n in range(args.warmup + args.orders):
                 http = Client(HTTP_HOST="localhost")  # a new buyer each order
                 result = one_order(http, webhook, event, products, counter, tasks)
+                taken = renders.take()
                 if n >= args.warmup:
                     runs.append(result)
+                    for label, cpu in taken.items():
+                        scale = 1 if label.endswith("calls") else 1000
+                        rendered.setdefault(label, []).append(scale * cpu)
         title = (
             "tasks not waited for queued, run apart (as with a celery worker)"
             if mode == "queued"
@@ -455,6 +542,16 @@ def main() -> int:
             f"median of {args.orders} orders after {args.warmup} warm-up",
             runs,
             with_worker=mode == "queued",
+        )
+        where = "worker tasks" if mode == "queued" else "payment confirmed"
+        print(
+            f"  PDFs rendered per order, inside '{where}' above: "
+            + ", ".join(
+                f"{label} {statistics.median(cpu):.2f} ms CPU "
+                f"(×{statistics.median(rendered[label + ' calls']):g})"
+                for label, cpu in sorted(rendered.items())
+                if not label.endswith("calls")
+            )
         )
         if mode == "queued":
             sent = ", ".join(
