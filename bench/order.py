@@ -27,7 +27,9 @@ Then the same order in pretix, when its virtualenv exists (`make
 bench-pretix`, or `--pretix-python PATH`): pretix is a Django project of
 its own with pinned dependencies, so `bench/pretix_order.py` runs in that
 virtualenv as a subprocess with the same `--orders` and `--warmup`, and its
-tables are printed after Comptoir's (see that script for what it drives).
+tables are printed after Comptoir's (see that script for what it drives);
+with `--database-url`, pretix gets its own database beside it, the same
+name with `_pretix` appended (also dropped and recreated).
 Without it, a message says how to install it; `--skip-pretix` skips it.
 """
 
@@ -47,6 +49,7 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -413,6 +416,11 @@ def bench_pretix(args: argparse.Namespace) -> None:
         "--warmup",
         str(args.warmup),
     ]
+    if args.database_url:
+        # pretix gets a database of its own beside Comptoir's: NAME_pretix.
+        url = urlsplit(args.database_url)
+        pretix_database = url._replace(path=f"{url.path}_pretix").geturl()
+        command += ["--database-url", pretix_database]
     sys.stdout.flush()
     completed = subprocess.run(command, check=False)
     if completed.returncode:

@@ -59,6 +59,7 @@ import time
 import types
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 STEPS = ("cart add (ticket)", "cart add (snack)", "checkout", "payment confirmed")
 CHECKOUT_REQUESTS = ("questions", "payment", "confirm")
@@ -91,10 +92,41 @@ class NoMigrations:
         return None
 
 
-def configure(tmp: str) -> None:
+def database_section(tmp: str, database_url: str | None) -> str:
+    """pretix.cfg's [database]: SQLite in `tmp`, or the PostgreSQL database
+    of the URL, dropped and recreated first."""
+    if not database_url:
+        return f"[database]\nbackend=sqlite3\nname={tmp}/db.sqlite3\n"
+    url = urlsplit(database_url)
+    assert url.scheme.startswith("postgres"), database_url
+    name = url.path.lstrip("/")
+    import psycopg2
+
+    admin = psycopg2.connect(
+        host=url.hostname or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password or None,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return (
+        "[database]\nbackend=postgresql\n"
+        f"name={name}\nhost={url.hostname or '127.0.0.1'}\n"
+        f"port={url.port or 5432}\nuser={url.username or 'postgres'}\n"
+        f"password={url.password or ''}\n"
+    )
+
+
+def configure(tmp: str, database_url: str | None) -> None:
     """pretix's settings from a pretix.cfg in `tmp`, plus what its own test
     settings change to run without compiled static files."""
     config = os.path.join(tmp, "pretix.cfg")
+    database = database_section(tmp, database_url)
     with open(config, "w") as f:
         f.write(
             "[pretix]\n"
@@ -104,9 +136,7 @@ def configure(tmp: str) -> None:
             f"datadir={tmp}\n"
             "ecb_rates=off\n"
             "loglevel=WARNING\n"
-            "[database]\n"
-            "backend=sqlite3\n"
-            f"name={tmp}/db.sqlite3\n"
+            f"{database}"
             "[django]\n"
             "debug=off\n"
             "[mail]\n"
@@ -491,9 +521,13 @@ def main() -> int:
         help="queued: tasks not waited for run apart (as with celery); "
         "inline: every task in the request (celery off)",
     )
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL database to DROP and recreate (default: SQLite in /tmp)",
+    )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="pretix-order-")
-    configure(tmp)
+    configure(tmp, args.database_url)
     import django
     from django.conf import settings
 
@@ -555,7 +589,7 @@ def main() -> int:
         )
         if mode == "queued":
             sent = ", ".join(
-                f"{name.rsplit('.', 1)[-1]} ×{count / (args.warmup + args.orders):g}"
+                f"{name.rsplit('.', 1)[-1]} ×{count / (args.warmup + args.orders):.2g}"
                 for name, count in sorted(tasks.names.items())
             )
             print(f"  queued per order: {sent}")
