@@ -9,14 +9,18 @@ dependencies and has its own settings), never in Comptoir's:
 `bench/order.py` runs it as a subprocess when that virtualenv exists.
 
 pretix boots with its own settings module (`pretix.settings`, read from a
-`pretix.cfg` written to a temporary folder: SQLite there, no redis, no
-celery broker, DEBUG off, mails built then dropped by Django's dummy backend), migrates,
-and gets an organizer, an event with a 20 % and a 10 % tax rule, a ticket
-(20 %) and a snack (10 %), a quota, the built-in "manual" payment
-provider, invoices issued automatically on payment (`invoice_generate =
-paid`, as Comptoir issues its invoice on payment) and the defaults pretix
-gives every new event (`Event.set_defaults`: invoice attached to the mail,
-PDF tickets on). Attendee names are not asked (Comptoir asks none).
+`pretix.cfg` written to a temporary folder: SQLite there, or the
+PostgreSQL database of `--database-url`, dropped and recreated; DEBUG off,
+no redis and no celery broker; a local-memory cache standing in for
+redis; mails built then dropped by Django's dummy backend), creates its
+schema from the models (`migrate --run-syncdb` without migrations, as
+pretix's own test suite does), and gets an organizer, an event with a
+20 % and a 10 % tax rule, a ticket (20 %) and a snack (10 %), a quota,
+the built-in "manual" payment provider, invoices issued automatically on
+payment (`invoice_generate = paid`, as Comptoir issues its invoice on
+payment), tickets to download, and the defaults pretix gives every new
+event (`Event.set_defaults`: invoice attached to the mail, PDF tickets
+on). Attendee names are not asked (Comptoir asks none).
 
 One order, through Django's test client (the whole middleware stack):
 
@@ -33,13 +37,14 @@ pretix runs its work in celery tasks. Without a broker (`celery` section
 absent) it runs every task inline, in the request: the cart additions and
 the order creation (tasks the request waits for in any setup) but also the
 mails with their attached ticket and invoice PDFs, and the invoice PDF
-itself. Two modes, printed one after the other:
+itself. Two modes, both run by default (`--mode`), one after the other:
 
-- `queued` (as with a celery worker, the default): the tasks a request
+- `queued` (as with a celery worker): the tasks a request
   waits for (`add_items_to_cart`, `perform_order`) run inline as a worker
   would run them while the request polls; every other task is only
-  recorded when sent, then run after the step, measured apart as "worker
-  tasks" (not in the total, as Comptoir's render and mail tasks are not);
+  recorded when sent, then run after the step (as a worker picks them up
+  before the buyer's next request), measured apart as "worker tasks" (not
+  in the total, as Comptoir's render and mail tasks are not);
 - `inline` (celery off): every task in the request that sends it.
 """
 
