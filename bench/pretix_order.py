@@ -51,12 +51,14 @@ itself. Two modes, both run by default (`--mode`), one after the other:
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import hmac
 import json
 import logging
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -532,6 +534,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="pretix-order-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # PDFs, SQLite
     configure(tmp, args.database_url)
     import django
     from django.conf import settings
