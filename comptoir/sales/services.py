@@ -12,7 +12,7 @@ from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
@@ -22,6 +22,7 @@ from comptoir.core.clock import business_date
 from comptoir.core.numbering import take_next_number
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
+from comptoir.customers.selectors import with_client_eligibility
 from comptoir.organizations.models import Park, User
 
 from . import hooks
@@ -57,6 +58,9 @@ class SlotFull(SaleError):
 
 class SaleNotPayable(PaymentMismatch):
     """An abandoned or superseded basket: only the newest one can be paid."""
+
+
+REFERENCE_USED = "Cette référence de paiement est déjà utilisée."
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,21 @@ class PaymentOutcome:
     invoices: list
 
 
+def locked_for_payment(sales: QuerySet[Sale]) -> QuerySet[Sale]:
+    """`sales` read as `record_payment` needs them, in its transaction.
+
+    Each sale row locked (the first lock of the payment, docs/locking.md),
+    with its park, client and organization, its lines with their products,
+    and whether its client is eligible for online invoices (the invoice
+    rule, `hooks.sale_paid`, reads it from the row).
+    """
+    return with_client_eligibility(
+        sales.select_for_update(of=("self",))
+        .select_related("park", "client", "organization")
+        .prefetch_related(Prefetch("lines", SaleLine.objects.select_related("product")))
+    )
+
+
 def record_payment(
     *,
     sale: Sale,
@@ -204,33 +223,34 @@ def record_payment(
     received_at: dt.datetime | None = None,
     recorded_by: User | AnonymousUser | None = None,
     savepoint: bool = True,
+    locked: bool = False,
 ) -> PaymentOutcome:
     """Record that a basket was paid, once, and apply the invoice rule.
 
-    Retrying with the same (provider, reference) changes nothing. For an
-    online sale of an eligible client the invoice is issued in this same
-    transaction, inside a savepoint: if that fails, the payment still
-    commits, with an alert.
+    Retrying with the same (provider, reference) changes nothing; a
+    reference another sale already has is refused (`PaymentMismatch`), and
+    nothing is written. For an online sale of an eligible client the invoice
+    is issued in this same transaction, inside a savepoint: if that fails,
+    the payment still commits, with an alert.
 
     `savepoint=False`: the caller's transaction is the payment's (it rolls
     back as a whole if this raises), no savepoint of its own.
+    `locked=True`: the caller read `sale` through `locked_for_payment()` in
+    that transaction; it is not read again.
     """
     with transaction.atomic(savepoint=savepoint):
-        sale = (
-            Sale.objects.select_for_update(of=("self",))
-            .select_related("park", "client", "organization")
-            .prefetch_related(
-                Prefetch("lines", SaleLine.objects.select_related("product"))
-            )
-            .get(pk=sale.pk)
-        )
-        existing = Payment.objects.filter(
-            provider=provider, reference=reference
-        ).first()
-        if existing is not None:
-            if existing.sale_id != sale.pk:
-                raise PaymentMismatch("Cette référence de paiement est déjà utilisée.")
-            return PaymentOutcome(sale, existing, False, [])
+        if not locked:
+            sale = locked_for_payment(Sale.objects.filter(pk=sale.pk)).get()
+        if sale.status != SaleStatus.PENDING:
+            # A pending sale has no payment (only paying it writes one): a
+            # retry finds its payment on a sale paid already.
+            existing = Payment.objects.filter(
+                provider=provider, reference=reference
+            ).first()
+            if existing is not None:
+                if existing.sale_id != sale.pk:
+                    raise PaymentMismatch(REFERENCE_USED)
+                return PaymentOutcome(sale, existing, False, [])
         if sale.status == SaleStatus.PAID:
             raise PaymentMismatch("Cette vente est déjà payée.")
         if sale.status == SaleStatus.ABANDONED:
@@ -254,25 +274,23 @@ def record_payment(
             raise PaymentMismatch(exc.message) from exc
         received_at = received_at or timezone.now()
         try:
-            with transaction.atomic():
-                payment = Payment.objects.create(
-                    sale=sale,
-                    provider=provider,
-                    reference=reference,
-                    method=method,
-                    amount=amount,
-                    received_at=received_at,
-                    # An anonymous user has no pk: only a saved user is stored.
-                    recorded_by=cast(User, recorded_by)
-                    if getattr(recorded_by, "pk", None)
-                    else None,
-                )
-        except IntegrityError:
-            # A concurrent confirmation with the same reference won the race.
-            existing = Payment.objects.select_related("sale").get(
-                provider=provider, reference=reference
+            payment = Payment.objects.create(
+                sale=sale,
+                provider=provider,
+                reference=reference,
+                method=method,
+                amount=amount,
+                received_at=received_at,
+                # An anonymous user has no pk: only a saved user is stored.
+                recorded_by=cast(User, recorded_by)
+                if getattr(recorded_by, "pk", None)
+                else None,
             )
-            return PaymentOutcome(existing.sale, existing, False, [])
+        except IntegrityError as exc:
+            # (provider, reference) is unique: another sale has this
+            # reference (this one is pending, so it has none). No savepoint:
+            # the transaction is left with the error and rolls back whole.
+            raise PaymentMismatch(REFERENCE_USED) from exc
         # A pending sale has no payment: this one is all the invoice lists,
         # not read back.
         _set_prefetched(sale, "payments", [payment])
