@@ -82,20 +82,22 @@ def _sales_named(
 ) -> QuerySet[Sale] | None:
     """The online sale of this organization the notification names, as a
     query; None when it names none."""
-    sales = sales_of(organization.pk).filter(channel=Channel.ONLINE)
+    named: dict[str, object]
     if notification.sale_id is not None:
-        return sales.filter(public_id=notification.sale_id)
-    if notification.session_id:
-        return sales.filter(
-            checkout_sessions__session_id=notification.session_id,
-            checkout_sessions__provider=notification.provider,
-        )
-    if notification.reference:
-        return sales.filter(
-            payments__provider=notification.provider,
-            payments__reference=notification.reference,
-        )
-    return None
+        named = {"public_id": notification.sale_id}
+    elif notification.session_id:
+        named = {
+            "checkout_sessions__session_id": notification.session_id,
+            "checkout_sessions__provider": notification.provider,
+        }
+    elif notification.reference:
+        named = {
+            "payments__provider": notification.provider,
+            "payments__reference": notification.reference,
+        }
+    else:
+        return None
+    return sales_of(organization.pk).filter(channel=Channel.ONLINE, **named)
 
 
 def _sale_of(organization: Organization, notification: Notification) -> Sale | None:
@@ -129,7 +131,7 @@ def apply_notification(
         if sales is not None:
             paid = _pay(
                 sales=sales,
-                organization_id=organization.pk,
+                organization=organization,
                 provider=provider,
                 notification=notification,
             )
@@ -251,7 +253,7 @@ def apply_payment(
     """A confirmed payment of `sale`: paid once, or the money is flagged."""
     paid = _pay(
         sales=Sale.objects.filter(pk=sale.pk),
-        organization_id=sale.organization_id,
+        organization=sale.organization,
         provider=provider,
         notification=notification,
     )
@@ -263,7 +265,7 @@ def apply_payment(
 def _pay(
     *,
     sales: QuerySet[Sale],
-    organization_id: int,
+    organization: Organization,
     provider: PaymentProvider,
     notification: Notification,
 ) -> NotificationResult | None:
@@ -279,16 +281,17 @@ def _pay(
             sales = locked_for_payment(sales)
             if notification.event_id:
                 sales = sales.annotate(
-                    event_applied=Exists(_applied(organization_id, notification))
+                    event_applied=Exists(_applied(organization.pk, notification))
                 )
             try:
                 # Each way of naming a sale names one at most (unique).
                 sale = sales.get()
             except Sale.DoesNotExist:
                 return None
+            sale.organization = organization  # at hand: not read again
             if getattr(sale, "event_applied", False):
                 log_event(
-                    organization_id=organization_id,
+                    organization_id=organization.pk,
                     sale=sale,
                     notification=notification,
                     outcome=EventOutcome.DUPLICATE,

@@ -202,13 +202,14 @@ def locked_for_payment(sales: QuerySet[Sale]) -> QuerySet[Sale]:
     """`sales` read as `record_payment` needs them, in its transaction.
 
     Each sale row locked (the first lock of the payment, docs/locking.md),
-    with its park, client and organization, its lines with their products,
-    and whether its client is eligible for online invoices (the invoice
-    rule, `hooks.sale_paid`, reads it from the row).
+    with its park and client, its lines with their products, and whether its
+    client is eligible for online invoices (the invoice rule,
+    `hooks.sale_paid`, reads it from the row). Not its organization: a
+    caller that has it at hand sets it, another one adds it to `sales`.
     """
     return with_client_eligibility(
         sales.select_for_update(of=("self",))
-        .select_related("park", "client", "organization")
+        .select_related("park", "client")
         .prefetch_related(Prefetch("lines", SaleLine.objects.select_related("product")))
     )
 
@@ -240,7 +241,9 @@ def record_payment(
     """
     with transaction.atomic(savepoint=savepoint):
         if not locked:
-            sale = locked_for_payment(Sale.objects.filter(pk=sale.pk)).get()
+            sale = locked_for_payment(
+                Sale.objects.filter(pk=sale.pk).select_related("organization")
+            ).get()
         if sale.status != SaleStatus.PENDING:
             # A pending sale has no payment (only paying it writes one): a
             # retry finds its payment on a sale paid already.
