@@ -20,7 +20,7 @@ from comptoir.sales.services import (
     PaymentMismatch,
     SaleNotPayable,
     abandon_sale,
-    locked_for_payment,
+    lock_for_payment,
     record_payment,
 )
 
@@ -278,14 +278,13 @@ def _pay(
     amount: Decimal | None = notification.amount
     try:
         with transaction.atomic():
-            sales = locked_for_payment(sales)
             if notification.event_id:
                 sales = sales.annotate(
                     event_applied=Exists(_applied(organization.pk, notification))
                 )
             try:
                 # Each way of naming a sale names one at most (unique).
-                sale = sales.get()
+                sale = lock_for_payment(sales)
             except Sale.DoesNotExist:
                 return None
             sale.organization = organization  # at hand: not read again

@@ -12,7 +12,7 @@ from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
@@ -198,20 +198,24 @@ class PaymentOutcome:
     invoices: list
 
 
-def locked_for_payment(sales: QuerySet[Sale]) -> QuerySet[Sale]:
-    """`sales` read as `record_payment` needs them, in its transaction.
+def lock_for_payment(sales: QuerySet[Sale]) -> Sale:
+    """The one sale `sales` names, read as `record_payment` needs it, in its
+    transaction; `Sale.DoesNotExist` when there is none.
 
-    Each sale row locked (the first lock of the payment, docs/locking.md),
-    with its park and client, its lines with their products, and whether its
-    client is eligible for online invoices (the invoice rule,
-    `hooks.sale_paid`, reads it from the row). Not its organization: a
-    caller that has it at hand sets it, another one adds it to `sales`.
+    The sale row locked (the first lock of the payment, docs/locking.md),
+    with its park and client and whether that client is eligible for online
+    invoices (the invoice rule, `hooks.sale_paid`, reads it from the row);
+    then its lines with their products. Not its organization: a caller that
+    has it at hand sets it, another one adds it to `sales`.
     """
-    return with_client_eligibility(
-        sales.select_for_update(of=("self",))
-        .select_related("park", "client")
-        .prefetch_related(Prefetch("lines", SaleLine.objects.select_related("product")))
-    )
+    sale = with_client_eligibility(
+        sales.select_for_update(of=("self",)).select_related("park", "client")
+    ).get()
+    lines = list(SaleLine.objects.filter(sale_id=sale.pk).select_related("product"))
+    for line in lines:
+        line.sale = sale
+    _set_prefetched(sale, "lines", lines)
+    return sale
 
 
 def record_payment(
@@ -236,14 +240,14 @@ def record_payment(
 
     `savepoint=False`: the caller's transaction is the payment's (it rolls
     back as a whole if this raises), no savepoint of its own.
-    `locked=True`: the caller read `sale` through `locked_for_payment()` in
+    `locked=True`: the caller read `sale` through `lock_for_payment()` in
     that transaction; it is not read again.
     """
     with transaction.atomic(savepoint=savepoint):
         if not locked:
-            sale = locked_for_payment(
+            sale = lock_for_payment(
                 Sale.objects.filter(pk=sale.pk).select_related("organization")
-            ).get()
+            )
         if sale.status != SaleStatus.PENDING:
             # A pending sale has no payment (only paying it writes one): a
             # retry finds its payment on a sale paid already.
