@@ -43,8 +43,11 @@ def offers_for(
     added): the same rule, without loading the whole catalog. Prices are
     read from the database on every call, never cached.
     """
-    if product_ids is not None and not product_ids:
-        return []
+    if product_ids is not None:
+        # No such row past the column's range; the database would refuse it.
+        product_ids = {pk for pk in product_ids if 0 < pk <= MAX_ID}
+        if not product_ids:
+            return []
     products = Product.objects.filter(
         organization_id=organization_id, active=True
     ).select_related("park", "slot_schedule")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -28,6 +29,19 @@ def sales_of(organization_id: int) -> QuerySet[Sale]:
     return Sale.objects.filter(organization_id=organization_id).select_related(
         "park", "client"
     )
+
+
+def is_paid_sale(public_id: str) -> bool:
+    """Whether the sale of this public id is paid (False for no such sale).
+
+    Only for an id the application itself stored (the basket's cookie is
+    signed): it says paid or not, nothing else about the sale.
+    """
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        return False
+    return Sale.objects.filter(public_id=key, status=SaleStatus.PAID).exists()
 
 
 def paid_sales_of(organization_id: int) -> QuerySet[Sale]:

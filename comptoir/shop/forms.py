@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comptoir.catalog.models import Product
+from comptoir.catalog.selectors import MAX_ID
 from comptoir.catalog.slots import (
     capacity_of,
     first_bookable_day,
@@ -32,10 +33,15 @@ if TYPE_CHECKING:
 
 
 class AddToCartForm(forms.Form):
-    product = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # A row id the database can hold: the basket keeps it until it is priced.
+    product = forms.IntegerField(
+        min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     quantity = forms.IntegerField(
         label=_("Quantité"), min_value=1, max_value=MAX_QUANTITY, initial=1
     )
+    # Set by a booking's card: the basket comes next, to choose the slot.
+    booking = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CartQuantityForm(forms.Form):

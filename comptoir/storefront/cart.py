@@ -1,9 +1,17 @@
-"""The basket, kept in the session until it is paid.
+"""The basket, kept in a signed cookie of the organization's pages until it
+is paid.
 
-The session holds only product ids, quantities and chosen time slots; prices
-are read again from the catalog (`offers_for`, only the basket's products)
-every time the basket is shown or paid, so a member always pays its group's
-current price: nothing about a price outlives the request.
+The cookie holds only product ids, quantities and chosen time slots (and the
+sale sent to the payment provider last); prices are read again from the
+catalog (`offers_for`, only the basket's products) every time the basket is
+shown or paid, so a member always pays its group's current price: nothing
+about a price outlives the request. Adding to the basket therefore needs no
+database at all: what is no longer offered is dropped when the basket is
+next priced (the shop's page, the basket, the checkout).
+
+The cookie is signed with the secret key and a salt naming the organization
+(a basket of one shop means nothing in another), scoped to the
+organization's path, HTTP-only, and as secure as the session's cookie.
 """
 
 from __future__ import annotations
@@ -14,7 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from django.contrib.sessions.backends.base import SessionBase
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product, ProductKind
@@ -23,32 +34,104 @@ from comptoir.core.money import ZERO
 from comptoir.core.totals import DocumentTotals, LineInput, compute_totals
 from comptoir.customers.models import Client
 from comptoir.organizations.models import Organization, Park
-from comptoir.sales.models import Sale, SaleStatus
+from comptoir.sales.models import Sale
 from comptoir.sales.places import remaining_places
-from comptoir.sales.selectors import sales_of
+from comptoir.sales.selectors import is_paid_sale
 from comptoir.sales.services import Item
 
 MAX_QUANTITY = 99
+# Distinct lines a basket may hold: what a cookie can carry with room to spare.
+MAX_LINES = 40
+# Cookies are named after the organization and scoped to its pages.
+BASKET_COOKIE = "comptoir_basket_{}"
+# The product just added, for its card to say so once (not signed: it only
+# chooses which card shows the note).
+ADDED_COOKIE = "comptoir_added_{}"
+
+
+def basket_path(org_slug: str) -> str:
+    """The organization's pages (shop and member space): the cookies' path."""
+    return reverse("shop:home", kwargs={"org_slug": org_slug})
 
 
 class Cart:
-    """Lines of one organization's basket in the visitor's session."""
+    """Lines of one organization's basket, read from the request's cookie.
 
-    def __init__(self, session: SessionBase, organization: Organization):
-        self.session = session
-        self.organization_id = organization.pk
-        self.key = f"comptoir.cart.{organization.pk}"
-        self.pending_key = f"comptoir.pending_sale.{organization.pk}"
+    Changes are kept in memory until `write(response)` stores them (the
+    customer-facing views do it once their answer is ready).
+    """
+
+    def __init__(self, request: HttpRequest, org_slug: str):
+        self.salt = f"comptoir.basket:{org_slug}"
+        self.path = basket_path(org_slug)
+        self.cookie = BASKET_COOKIE.format(org_slug)
+        self.added_cookie = ADDED_COOKIE.format(org_slug)
+        raw = request.COOKIES.get(self.cookie)
+        self._raw = raw
+        self._lines, self._pending = self._decode(raw, self.salt)
+        self.changed = False
+
+    @staticmethod
+    def _decode(raw: str | None, salt: str) -> tuple[list[dict], str | None]:
+        """The stored basket; a cookie that is not one signed here (tampered,
+        expired, from another organization, an older format) is an empty
+        basket."""
+        if not raw:
+            return [], None
+        try:
+            data = signing.loads(raw, salt=salt, max_age=settings.SESSION_COOKIE_AGE)
+            lines = [
+                {
+                    "id": str(line_id),
+                    "product": int(product),
+                    "quantity": int(quantity),
+                    "start": start if isinstance(start, str) else None,
+                }
+                for line_id, product, quantity, start in data.get("l", [])
+            ]
+            pending = data.get("p")
+        except (signing.BadSignature, ValueError, TypeError, AttributeError):
+            return [], None
+        return lines, pending if isinstance(pending, str) else None
+
+    def _encode(self) -> str:
+        data = {
+            "l": [
+                [ln["id"], ln["product"], ln["quantity"], ln["start"]]
+                for ln in self._lines
+            ],
+            "p": self._pending,
+        }
+        return signing.dumps(data, salt=self.salt)
+
+    def write(self, response: HttpResponseBase) -> None:
+        """Store the basket on `response` if it changed (deleted when empty)."""
+        if not self.changed:
+            return
+        if not self._lines and not self._pending:
+            if self._raw is not None:
+                response.delete_cookie(self.cookie, path=self.path, samesite="Lax")
+            return
+        response.set_cookie(
+            self.cookie,
+            self._encode(),
+            max_age=settings.SESSION_COOKIE_AGE,
+            path=self.path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
     @property
     def lines(self) -> list[dict]:
-        return list(self.session.get(self.key, []))
+        return [dict(line) for line in self._lines]
 
     def _save(self, lines: list[dict]) -> None:
-        self.session[self.key] = lines
+        self._lines = lines
+        self.changed = True
 
     def count(self) -> int:
-        return sum(line["quantity"] for line in self.lines)
+        return sum(line["quantity"] for line in self._lines)
 
     @staticmethod
     def _room(lines: list[dict], product_id: int, line_id: str | None) -> int:
@@ -61,8 +144,9 @@ class Cart:
         )
         return max(MAX_QUANTITY - others, 0)
 
-    def add(self, *, product_id: int, quantity: int, is_booking: bool) -> int:
-        """Add up to `quantity`; returns how many were added under the cap."""
+    def add(self, *, product_id: int, quantity: int) -> int:
+        """Add up to `quantity`; returns how many were added under the caps
+        (per product, and MAX_LINES lines)."""
         lines = self.lines
         for line in lines:
             # A booking already given a slot stays as it is: another one of
@@ -75,7 +159,7 @@ class Cart:
                 self._save(lines)
                 return max(line["quantity"] - before, 0)
         quantity = min(quantity, self._room(lines, product_id, None))
-        if quantity <= 0:
+        if quantity <= 0 or len(lines) >= MAX_LINES:
             return 0
         lines.append(
             {
@@ -116,27 +200,32 @@ class Cart:
         self._save(kept)
         return len(kept) != len(lines)
 
+    def keep_only(self, product_ids: set[int]) -> int:
+        """Drop the lines of products not in `product_ids`; how many went."""
+        kept = [ln for ln in self._lines if ln["product"] in product_ids]
+        dropped = len(self._lines) - len(kept)
+        if dropped:
+            self._save(kept)
+        return dropped
+
     def clear(self) -> None:
-        self.session.pop(self.key, None)
-        self.session.pop(self.pending_key, None)
+        self._lines, self._pending = [], None
+        self.changed = True
 
     @property
     def pending_sale_id(self) -> str | None:
         """The sale sent to the payment provider last, not known paid yet."""
-        return self.session.get(self.pending_key)
+        return self._pending
 
     def await_payment(self, sale: Sale) -> None:
-        self.session[self.pending_key] = str(sale.public_id)
+        self._pending = str(sale.public_id)
+        self.changed = True
 
     def settle(self) -> None:
         """Empty the basket once its sale is paid, even if the buyer never
-        came back from the provider's page."""
-        pending = self.pending_sale_id
-        if pending and (
-            sales_of(self.organization_id)
-            .filter(public_id=pending, status=SaleStatus.PAID)
-            .exists()
-        ):
+        came back from the provider's page: a query only while a sale is
+        remembered as waiting for its payment."""
+        if self._pending and is_paid_sale(self._pending):
             self.clear()
 
 

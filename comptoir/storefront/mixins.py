@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.generic.base import ContextMixin, View
 
@@ -22,6 +22,7 @@ class ShopMixin(ContextMixin, View):
     # Read in the organization's query (`select_related`), for a view that
     # needs them: no query of their own.
     organization_related: tuple[str, ...] = ()
+    _added_shown = False
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
@@ -31,8 +32,29 @@ class ShopMixin(ContextMixin, View):
         )
         self.client = member_client(request, self.organization)
         self.park = home_park(self.organization, self.client)
-        self.cart = Cart(request.session, self.organization)
+        self.cart = Cart(request, self.organization.slug)
         self.cart.settle()
+
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().dispatch(request, *args, **kwargs)
+        # The basket changed by this request (added to, priced, paid) is
+        # stored with the answer.
+        self.cart.write(response)
+        if self._added_shown:
+            response.delete_cookie(
+                self.cart.added_cookie, path=self.cart.path, samesite="Lax"
+            )
+        return response
+
+    def take_just_added(self) -> int | None:
+        """The product the visitor just added (its card says so once)."""
+        raw = self.request.COOKIES.get(self.cart.added_cookie)
+        if raw is None:
+            return None
+        self._added_shown = True
+        return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
     @property
     def is_eligible(self) -> bool:

@@ -7,10 +7,13 @@ from html import unescape
 from urllib.parse import urlparse
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client as HttpClient
+from django.test import RequestFactory
 from django.urls import reverse
 
 from comptoir.catalog.models import GroupPrice, Product, ProductKind
+from comptoir.storefront.cart import Cart
 from tests import factories
 
 
@@ -84,13 +87,29 @@ def members(organization, name: str, **kwargs) -> str:
 
 
 def add_to_cart(http: HttpClient, organization, product, quantity: int = 1):
-    return http.post(
-        shop(organization, "cart_add"), {"product": product.pk, "quantity": quantity}
-    )
+    """What the product card's form posts (a booking's says so)."""
+    data = {"product": product.pk, "quantity": quantity}
+    if product.is_booking:
+        data["booking"] = "1"
+    return http.post(shop(organization, "cart_add"), data)
 
 
 def cart_lines(http: HttpClient, organization) -> list[dict]:
-    return list(http.session.get(f"comptoir.cart.{organization.pk}", []))
+    """The basket the client's cookies hold, read as the shop reads it."""
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in http.cookies.items()}
+    return Cart(request, organization.slug).lines
+
+
+def set_cart_lines(http: HttpClient, organization, lines: list[dict]) -> None:
+    """Store `lines` as the client's basket, signed as the shop signs it."""
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in http.cookies.items()}
+    cart = Cart(request, organization.slug)
+    cart._save(lines)
+    response = HttpResponse()
+    cart.write(response)
+    http.cookies.update(response.cookies)
 
 
 def start_payment(http: HttpClient, organization) -> str:

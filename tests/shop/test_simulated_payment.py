@@ -91,3 +91,19 @@ def test_after_a_refusal_the_member_can_pay_again(organization, products, as_mem
     # is empty at the next page.
     as_member.get(shop(organization, "home"))
     assert cart_lines(as_member, organization) == []
+
+
+def test_a_basket_paid_without_coming_back_is_emptied_before_the_next_addition(
+    organization, products, as_member
+):
+    """The buyer closed the provider's page once paid: the next « Ajouter »
+    starts a new basket instead of adding to the paid one."""
+    _basket(as_member, organization, products)
+    pay_on_simulator(as_member, organization, "pay")  # the answer is not followed
+    assert len(cart_lines(as_member, organization)) == 2
+
+    add_to_cart(as_member, organization, products["socks"])
+
+    assert [line["product"] for line in cart_lines(as_member, organization)] == [
+        products["socks"].pk
+    ]

@@ -83,5 +83,7 @@ class LoginView(ShopMixin, FormView):
 class LogoutView(ShopMixin, View):
     def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         auth_logout(request)
+        # The next person at this computer starts with an empty basket.
+        self.cart.clear()
         messages.success(request, _("Vous êtes déconnecté. À bientôt !"))
         return redirect("shop:home", org_slug=org_slug)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
 )
@@ -20,7 +20,12 @@ from django.views.generic import TemplateView
 from comptoir.catalog.models import ProductKind
 from comptoir.catalog.selectors import offer_for
 from comptoir.core.clock import DEFAULT_TIME_ZONE, local
-from comptoir.storefront.cart import MAX_QUANTITY, price_cart
+from comptoir.storefront.cart import (
+    MAX_LINES,
+    MAX_QUANTITY,
+    Cart,
+    price_cart,
+)
 from comptoir.storefront.mixins import ShopMixin
 
 from ..forms import (
@@ -29,7 +34,7 @@ from ..forms import (
     CartQuantityForm,
     CartRemoveForm,
 )
-from .catalog import JUST_ADDED
+from .catalog import JUST_ADDED_SECONDS
 
 
 class CartView(ShopMixin, TemplateView):
@@ -43,6 +48,19 @@ class CartView(ShopMixin, TemplateView):
                 self.request,
                 _("Certains produits ne sont plus disponibles et ont été retirés."),
             )
+        just_added = self.take_just_added()
+        added = next((ln for ln in cart.lines if ln.product.pk == just_added), None)
+        if added is not None:
+            messages.success(
+                self.request,
+                _("« %(name)s » a été ajouté à votre panier.")
+                % {"name": added.product.name},
+            )
+            if added.is_booking and added.booking_start is None:
+                messages.info(
+                    self.request,
+                    _("Choisissez maintenant votre date et votre créneau."),
+                )
         context = super().get_context_data(**kwargs)
         tz = self.park.time_zone if self.park else DEFAULT_TIME_ZONE
         lines = []
@@ -70,46 +88,58 @@ class CartView(ShopMixin, TemplateView):
         return context
 
 
-class CartAddView(ShopMixin, View):
+class CartAddView(View):
+    """« Ajouter »: the product goes into the basket's cookie, no database.
+
+    Whether the product is offered to this visitor, and at what price, is
+    judged when the basket is next priced: the shop's page the visitor is
+    sent back to, the basket, the checkout. A product that is not is dropped
+    there, with a message.
+    """
+
     def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
+        cart = Cart(request, org_slug)
         form = AddToCartForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Quantité invalide."))
             return redirect("shop:home", org_slug=org_slug)
-        offer = offer_for(
-            organization_id=self.organization.pk,
-            client=self.client,
-            product_id=form.cleaned_data["product"],
-        )
-        if offer is None:
-            raise Http404
-        added = self.cart.add(
-            product_id=offer.product.pk,
-            quantity=form.cleaned_data["quantity"],
-            is_booking=offer.product.kind == ProductKind.BOOKING,
-        )
-        if added < form.cleaned_data["quantity"]:
-            messages.warning(
-                request,
-                _("Un panier contient au plus %(max)s « %(name)s ».")
-                % {"max": MAX_QUANTITY, "name": offer.product.name},
+        # A basket already paid (the buyer never came back from the
+        # provider's page) is emptied before anything is added to it.
+        cart.settle()
+        product_id = form.cleaned_data["product"]
+        wanted = form.cleaned_data["quantity"]
+        added = cart.add(product_id=product_id, quantity=wanted)
+        if added < wanted:
+            in_basket = any(ln["product"] == product_id for ln in cart.lines)
+            if in_basket or len(cart.lines) < MAX_LINES:
+                message = _(
+                    "Un panier contient au plus %(max)s exemplaires d'un même produit."
+                ) % {"max": MAX_QUANTITY}
+            else:
+                message = _(
+                    "Un panier contient au plus %(lines)s produits différents : "
+                    "payez celui-ci, puis commencez-en un autre."
+                ) % {"lines": MAX_LINES}
+            messages.warning(request, message)
+        if not added or form.cleaned_data["booking"]:
+            # A booking needs its date and slot: the basket asks for them.
+            response = redirect("shop:cart", org_slug=org_slug)
+        else:
+            response = redirect(
+                f"{reverse('shop:home', args=[org_slug])}#produit-{product_id}"
             )
-            if not added:
-                return redirect("shop:cart", org_slug=org_slug)
-        messages.success(
-            request,
-            _("« %(name)s » a été ajouté à votre panier.")
-            % {"name": offer.product.name},
-        )
-        if offer.product.kind == ProductKind.BOOKING:
-            messages.info(
-                request, _("Choisissez maintenant votre date et votre créneau.")
+        if added:
+            response.set_cookie(
+                cart.added_cookie,
+                str(product_id),
+                max_age=JUST_ADDED_SECONDS,
+                path=cart.path,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
             )
-            return redirect("shop:cart", org_slug=org_slug)
-        request.session[JUST_ADDED] = offer.product.pk
-        return redirect(
-            f"{reverse('shop:home', args=[org_slug])}#produit-{offer.product.pk}"
-        )
+        cart.write(response)
+        return response
 
 
 class CartUpdateView(ShopMixin, View):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from comptoir.catalog.models import ProductKind
@@ -14,8 +16,9 @@ from comptoir.catalog.selectors import offers_for
 from comptoir.organizations.models import Organization
 from comptoir.storefront.mixins import ShopMixin
 
-# The product just put in the basket: its card says so after the redirect.
-JUST_ADDED = "comptoir.shop.just_added"
+# How long the product just put in the basket is remembered for its card to
+# say so after the redirect (the next page shown forgets it anyway).
+JUST_ADDED_SECONDS = 60
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,5 +48,22 @@ class ShopHomeView(ShopMixin, TemplateView):
             {o.group_name for o in offers if o.group_name}
         )
         context["has_offers"] = bool(offers)
-        context["just_added"] = self.request.session.pop(JUST_ADDED, None)
+        # The basket is judged against the same offers: what was added but
+        # is not offered to this visitor leaves it now, and is not counted.
+        offered = {offer.product.pk for offer in offers}
+        if self.cart.keep_only(offered):
+            messages.info(
+                self.request,
+                _("Certains produits ne sont plus disponibles et ont été retirés."),
+            )
+        just_added = self.take_just_added()
+        added = next((o for o in offers if o.product.pk == just_added), None)
+        if added is not None:
+            messages.success(
+                self.request,
+                _("« %(name)s » a été ajouté à votre panier.")
+                % {"name": added.product.name},
+            )
+        context["just_added"] = just_added if added is not None else None
+        context["cart_count"] = self.cart.count()
         return context
