@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from comptoir.alerts.models import AlertKind
@@ -77,11 +78,12 @@ def receive_notification(
     return result
 
 
-def _sales_named(
+def _sale_named(
     organization: Organization, notification: Notification
-) -> QuerySet[Sale] | None:
-    """The online sale of this organization the notification names, as a
-    query; None when it names none."""
+) -> dict[str, object] | None:
+    """Field lookups of the online sale of this organization the
+    notification names (one at most: each way of naming it is unique);
+    None when it names none."""
     named: dict[str, object]
     if notification.sale_id is not None:
         named = {"public_id": notification.sale_id}
@@ -97,12 +99,12 @@ def _sales_named(
         }
     else:
         return None
-    return sales_of(organization.pk).filter(channel=Channel.ONLINE, **named)
+    return {"organization_id": organization.pk, "channel": Channel.ONLINE, **named}
 
 
 def _sale_of(organization: Organization, notification: Notification) -> Sale | None:
-    sales = _sales_named(organization, notification)
-    return None if sales is None else sales.first()
+    named = _sale_named(organization, notification)
+    return None if named is None else sales_of(organization.pk).filter(**named).first()
 
 
 def _applied(
@@ -127,10 +129,10 @@ def apply_notification(
     if notification.status == PaymentStatus.PAID:
         # The usual case, a payment for a sale of ours: the sale is read
         # once, locked, in the payment's transaction.
-        sales = _sales_named(organization, notification)
-        if sales is not None:
+        named = _sale_named(organization, notification)
+        if named is not None:
             paid = _pay(
-                sales=sales,
+                named=named,
                 organization=organization,
                 provider=provider,
                 notification=notification,
@@ -252,7 +254,7 @@ def apply_payment(
 ) -> NotificationResult:
     """A confirmed payment of `sale`: paid once, or the money is flagged."""
     paid = _pay(
-        sales=Sale.objects.filter(pk=sale.pk),
+        named={"pk": sale.pk},
         organization=sale.organization,
         provider=provider,
         notification=notification,
@@ -264,30 +266,30 @@ def apply_payment(
 
 def _pay(
     *,
-    sales: QuerySet[Sale],
+    named: dict[str, object],
     organization: Organization,
     provider: PaymentProvider,
     notification: Notification,
 ) -> NotificationResult | None:
-    """A confirmed payment of the sale `sales` names, applied once per event
-    id: the sale paid, or the money flagged. None when there is no such sale.
+    """A confirmed payment of the sale the lookups `named` name, applied once
+    per event id: the sale paid, or the money flagged. None when there is no
+    such sale.
 
     One transaction: the sale read and locked first, with the event's
     duplicate check, then the payment, the checkout session and the log.
     """
     amount: Decimal | None = notification.amount
+    read_with: dict[str, BaseExpression] = {}
+    if notification.event_id:
+        read_with["event_applied"] = Exists(_applied(organization.pk, notification))
     try:
         with transaction.atomic():
-            if notification.event_id:
-                sales = sales.annotate(
-                    event_applied=Exists(_applied(organization.pk, notification))
-                )
             try:
-                # Each way of naming a sale names one at most (unique).
-                sale = lock_for_payment(sales)
+                sale = lock_for_payment(
+                    named, organization=organization, read_with=read_with
+                )
             except Sale.DoesNotExist:
                 return None
-            sale.organization = organization  # at hand: not read again
             if getattr(sale, "event_applied", False):
                 log_event(
                     organization_id=organization.pk,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
@@ -22,8 +22,8 @@ from comptoir.core.clock import business_date
 from comptoir.core.numbering import take_next_number
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
-from comptoir.customers.selectors import with_client_eligibility
-from comptoir.organizations.models import Park, User
+from comptoir.customers.selectors import CLIENT_ELIGIBLE, with_client_eligibility
+from comptoir.organizations.models import Organization, Park, User
 
 from . import hooks
 from .entitlements import void_refunded_units
@@ -198,24 +198,61 @@ class PaymentOutcome:
     invoices: list
 
 
-def lock_for_payment(sales: QuerySet[Sale]) -> Sale:
-    """The one sale `sales` names, read as `record_payment` needs it, in its
-    transaction; `Sale.DoesNotExist` when there is none.
+def lock_for_payment(
+    sale: Mapping[str, object],
+    *,
+    organization: Organization | None = None,
+    read_with: Mapping[str, BaseExpression] | None = None,
+) -> Sale:
+    """The one sale the field lookups `sale` name, read as `record_payment`
+    needs it, in its transaction and in one statement; `Sale.DoesNotExist`
+    when there is none.
 
-    The sale row locked (the first lock of the payment, docs/locking.md),
-    with its park and client and whether that client is eligible for online
-    invoices (the invoice rule, `hooks.sale_paid`, reads it from the row);
-    then its lines with their products. Not its organization: a caller that
-    has it at hand sets it, another one adds it to `sales`.
+    Read through its lines with their products, each joined to the sale row,
+    locked (the first lock of the payment, docs/locking.md), to its park and
+    client, and to whether that client is eligible for online invoices (the
+    invoice rule, `hooks.sale_paid`, reads it from the sale); `read_with`'s
+    expressions (about anything but the row) are read in the same
+    statement and set on the sale. `organization`: the sale's, at hand;
+    read with it otherwise.
     """
-    sale = with_client_eligibility(
-        sales.select_for_update(of=("self",)).select_related("park", "client")
-    ).get()
-    lines = list(SaleLine.objects.filter(sale_id=sale.pk).select_related("product"))
+    read_with = dict(read_with or {})
+    related = ["sale__park", "sale__client", "product"]
+    if organization is None:
+        related.append("sale__organization")
+    lines = list(
+        with_client_eligibility(
+            SaleLine.objects.filter(**{f"sale__{k}": v for k, v in sale.items()})
+            .select_for_update(of=("sale",))
+            .select_related(*related),
+            client_field="sale__client",
+        ).annotate(**read_with)
+    )
+    if not lines:
+        # `create_sale` refuses an empty basket: a sale without lines is not
+        # one to pay, unless written behind its back; read it alone then.
+        found = (
+            with_client_eligibility(
+                Sale.objects.filter(**sale)
+                .select_for_update(of=("self",))
+                .select_related("park", "client", "organization")
+            )
+            .annotate(**read_with)
+            .get()
+        )
+        _set_prefetched(found, "lines", [])
+        return found
+    found = lines[0].sale
+    if any(line.sale_id != found.pk for line in lines):
+        raise Sale.MultipleObjectsReturned("The lookups name several sales.")
     for line in lines:
-        line.sale = sale
-    _set_prefetched(sale, "lines", lines)
-    return sale
+        line.sale = found
+    for name in (CLIENT_ELIGIBLE, *read_with):
+        setattr(found, name, getattr(lines[0], name))
+    if organization is not None:
+        found.organization = organization
+    _set_prefetched(found, "lines", lines)
+    return found
 
 
 def record_payment(
@@ -245,9 +282,7 @@ def record_payment(
     """
     with transaction.atomic(savepoint=savepoint):
         if not locked:
-            sale = lock_for_payment(
-                Sale.objects.filter(pk=sale.pk).select_related("organization")
-            )
+            sale = lock_for_payment({"pk": sale.pk})
         if sale.status != SaleStatus.PENDING:
             # A pending sale has no payment (only paying it writes one): a
             # retry finds its payment on a sale paid already.

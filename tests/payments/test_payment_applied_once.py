@@ -16,7 +16,7 @@ from comptoir.payments.models import EventOutcome, ProviderEvent
 from comptoir.payments.notifications import apply_payment
 from comptoir.payments.providers import PROVIDERS, Notification, PaymentStatus
 from comptoir.payments.providers.simulator import SIGNATURE_HEADER, sign
-from comptoir.sales.models import Payment, Sale, SaleStatus, Ticket
+from comptoir.sales.models import Payment, Sale, SaleLine, SaleStatus, Ticket
 from tests import factories
 from tests.shop.fixtures import shop
 
@@ -130,3 +130,15 @@ def test_a_transaction_id_of_another_sale_pays_nothing_and_is_refused(
     other.refresh_from_db()
     assert other.number.endswith("-000002")
     assert other.total_incl == Decimal("50.00")
+
+
+def test_a_sale_whose_lines_are_gone_is_still_known(organization, pending):
+    """The sale is read through its lines; one without (never written by the
+    shop) is still found, not taken for money of no known sale."""
+    sale = pending()
+    SaleLine.objects.filter(sale=sale).delete()
+
+    assert notify(organization, sale, reference="tx_1") == 200
+
+    assert outcomes(sale) == [EventOutcome.ACCEPTED]
+    assert Sale.objects.get(pk=sale.pk).status == SaleStatus.PAID

@@ -46,16 +46,17 @@ CART_ADD_AFTER_A_PAID_ORDER = 1
 # savepoint). The session is not written (the basket is a cookie).
 CHECKOUT = 12
 # The organization with its provider account; in one transaction (no
-# savepoint of `record_payment`'s own inside it): the sale locked, read with
-# the event id's duplicate check and its client's eligibility, its lines with
-# their products, the payment inserted (its reference's uniqueness is the
-# retry check: a pending sale has no payment), the sale number (one
+# savepoint of `record_payment`'s own inside it): the sale's lines with their
+# products, each joined to the sale row (locked), its park and client, read
+# with the event id's duplicate check and the client's eligibility (one
+# SELECT); the payment inserted (its reference's uniqueness is the retry
+# check: a pending sale has no payment), the sale number (one
 # UPDATE … RETURNING), the sale paid, tickets; the invoice in its savepoint
 # (counter locked and incremented by one UPDATE … RETURNING, invoice, tax
 # lines, the chain's end written into the counter, audit); the checkout
 # session completed, the provider-log entry. (Tasks run in-process here: no
 # task rows.)
-NOTIFICATION = 18
+NOTIFICATION = 17
 
 
 @pytest.fixture
