@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
@@ -40,6 +42,24 @@ def take_next(counter: Counter, *, save: bool = True) -> int:
     return counter.last_value
 
 
+def _increment(*, park_id: int, key: str, returning: str) -> tuple | None:
+    """`UPDATE … SET last_value = last_value + 1 … RETURNING returning`:
+    the series' row, locked until commit; None when the row is not there
+    yet or the database cannot return columns (SQLite before 3.35)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A number must be taken inside a transaction.")
+    if not connection.features.can_return_columns_from_insert:
+        return None
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608
+            f"WHERE park_id = %s AND key = %s RETURNING {returning}",
+            [park_id, key],
+        )
+        return cursor.fetchone()
+
+
 def take_next_number(*, park_id: int, key: str) -> int:
     """Lock a series counter and take its next value in one statement.
 
@@ -48,19 +68,30 @@ def take_next_number(*, park_id: int, key: str) -> int:
     reading it first. For series whose row carries nothing else to write
     (sale numbers); the first number of a series creates the row.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("A number must be taken inside a transaction.")
-    if not connection.features.can_return_columns_from_insert:
-        # SQLite before 3.35 has no RETURNING: two statements, same lock.
-        return take_next(lock_counter(park_id=park_id, key=key))
-    table = connection.ops.quote_name(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608
-            "WHERE park_id = %s AND key = %s RETURNING last_value",
-            [park_id, key],
-        )
-        row = cursor.fetchone()
+    row = _increment(park_id=park_id, key=key, returning="last_value")
     if row is not None:
         return int(row[0])
     return take_next(lock_counter(park_id=park_id, key=key))
+
+
+def lock_and_take_next(*, park_id: int, key: str) -> Counter:
+    """Lock a series counter, increment it, and return its row, in one
+    statement (`take_next_number`'s `UPDATE … RETURNING`).
+
+    For series whose row carries more than the value (the chain's end of a
+    document series): the caller writes the rest of it under the same lock.
+    """
+    fields = Counter._meta.concrete_fields
+    row = _increment(
+        park_id=park_id,
+        key=key,
+        # Concrete fields always have a column.
+        returning=", ".join(
+            connection.ops.quote_name(cast(str, f.column)) for f in fields
+        ),
+    )
+    if row is None:
+        counter = lock_counter(park_id=park_id, key=key)
+        take_next(counter)
+        return counter
+    return Counter.from_db(connection.alias, [f.attname for f in fields], row)

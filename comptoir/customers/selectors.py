@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.organizations.models import Park
@@ -16,6 +17,8 @@ from .text import is_blank
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+RowT = TypeVar("RowT", bound=models.Model)
 
 # The product note's list: "la Raison sociale, l'adresse postale, le CP et la ville".
 INVOICE_REQUIRED_FIELDS: dict[str, StrOrPromise] = {
@@ -103,6 +106,29 @@ def online_invoice_eligible_q(client_path: str = "") -> Q:
 def is_online_invoice_eligible(client: Client) -> bool:
     """Whether this client is eligible for online invoices (see above)."""
     return Client.objects.filter(online_invoice_eligible_q(), pk=client.pk).exists()
+
+
+# The annotation `with_client_eligibility` adds to each row.
+CLIENT_ELIGIBLE = "client_online_invoice_eligible"
+
+
+def with_client_eligibility(
+    rows: QuerySet[RowT], client_field: str = "client"
+) -> QuerySet[RowT]:
+    """`rows` read with, in the same statement, whether the client each one
+    names (`client_field`) is eligible for online invoices: the rule above,
+    as a subquery."""
+    eligible = Client.objects.filter(
+        online_invoice_eligible_q(), pk=OuterRef(client_field)
+    )
+    return rows.annotate(**{CLIENT_ELIGIBLE: Exists(eligible)})
+
+
+def client_is_eligible(row: models.Model, client: Client) -> bool:
+    """Whether `client`, the client `row` names, is eligible for online
+    invoices: as read with `row` (`with_client_eligibility`), else asked now."""
+    known = getattr(row, CLIENT_ELIGIBLE, None)
+    return is_online_invoice_eligible(client) if known is None else bool(known)
 
 
 # A staff search of clients: every word must match one of these fields.

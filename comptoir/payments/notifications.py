@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from comptoir.alerts.models import AlertKind
@@ -19,6 +21,7 @@ from comptoir.sales.services import (
     PaymentMismatch,
     SaleNotPayable,
     abandon_sale,
+    lock_for_payment,
     record_payment,
 )
 
@@ -75,21 +78,45 @@ def receive_notification(
     return result
 
 
-def _sale_of(organization: Organization, notification: Notification) -> Sale | None:
-    sales = sales_of(organization.pk).filter(channel=Channel.ONLINE)
+def _sale_named(
+    organization: Organization, notification: Notification
+) -> dict[str, object] | None:
+    """Field lookups of the online sale of this organization the
+    notification names (one at most: each way of naming it is unique);
+    None when it names none."""
+    named: dict[str, object]
     if notification.sale_id is not None:
-        return sales.filter(public_id=notification.sale_id).first()
-    if notification.session_id:
-        return sales.filter(
-            checkout_sessions__session_id=notification.session_id,
-            checkout_sessions__provider=notification.provider,
-        ).first()
-    if notification.reference:
-        return sales.filter(
-            payments__provider=notification.provider,
-            payments__reference=notification.reference,
-        ).first()
-    return None
+        named = {"public_id": notification.sale_id}
+    elif notification.session_id:
+        named = {
+            "checkout_sessions__session_id": notification.session_id,
+            "checkout_sessions__provider": notification.provider,
+        }
+    elif notification.reference:
+        named = {
+            "payments__provider": notification.provider,
+            "payments__reference": notification.reference,
+        }
+    else:
+        return None
+    return {"organization_id": organization.pk, "channel": Channel.ONLINE, **named}
+
+
+def _sale_of(organization: Organization, notification: Notification) -> Sale | None:
+    named = _sale_named(organization, notification)
+    return None if named is None else sales_of(organization.pk).filter(**named).first()
+
+
+def _applied(
+    organization_id: int, notification: Notification
+) -> QuerySet[ProviderEvent]:
+    """The log lines of this provider event, when it was received already
+    (not counting its own redeliveries)."""
+    return ProviderEvent.objects.filter(
+        organization_id=organization_id,
+        provider=notification.provider,
+        event_id=notification.event_id,
+    ).exclude(outcome=EventOutcome.DUPLICATE)
 
 
 def apply_notification(
@@ -99,17 +126,21 @@ def apply_notification(
     notification: Notification,
 ) -> NotificationResult:
     """Apply a verified notification once per provider event id."""
+    if notification.status == PaymentStatus.PAID:
+        # The usual case, a payment for a sale of ours: the sale is read
+        # once, locked, in the payment's transaction.
+        named = _sale_named(organization, notification)
+        if named is not None:
+            paid = _pay(
+                named=named,
+                organization=organization,
+                provider=provider,
+                notification=notification,
+            )
+            if paid is not None:
+                return paid
     sale = _sale_of(organization, notification)
-    if (
-        notification.event_id
-        and ProviderEvent.objects.filter(
-            organization=organization,
-            provider=notification.provider,
-            event_id=notification.event_id,
-        )
-        .exclude(outcome=EventOutcome.DUPLICATE)
-        .exists()
-    ):
+    if notification.event_id and _applied(organization.pk, notification).exists():
         log_event(
             organization_id=organization.pk,
             sale=sale,
@@ -221,30 +252,56 @@ def _flag_for_refund(
 def apply_payment(
     *, sale: Sale, provider: PaymentProvider, notification: Notification
 ) -> NotificationResult:
-    """A confirmed payment: the sale is paid once, or the money is flagged."""
+    """A confirmed payment of `sale`: paid once, or the money is flagged."""
+    paid = _pay(
+        named={"pk": sale.pk},
+        organization=sale.organization,
+        provider=provider,
+        notification=notification,
+    )
+    if paid is None:
+        raise Sale.DoesNotExist(f"Sale {sale.pk} is gone.")
+    return paid
+
+
+def _pay(
+    *,
+    named: dict[str, object],
+    organization: Organization,
+    provider: PaymentProvider,
+    notification: Notification,
+) -> NotificationResult | None:
+    """A confirmed payment of the sale the lookups `named` name, applied once
+    per event id: the sale paid, or the money flagged. None when there is no
+    such sale.
+
+    One transaction: the sale read and locked first, with the event's
+    duplicate check, then the payment, the checkout session and the log.
+    """
     amount: Decimal | None = notification.amount
-    if notification.currency != "EUR" or amount != sale.total_incl:
-        why = (
-            f"Montant reçu {amount} {notification.currency} différent du montant "
-            f"de la vente {sale.total_incl} EUR."
-        )
-        if not provider.real:
-            log_event(
-                organization_id=sale.organization_id,
-                sale=sale,
-                notification=notification,
-                outcome=EventOutcome.AMOUNT_MISMATCH,
-                message=why,
-            )
-            return NotificationResult(sale, EventOutcome.AMOUNT_MISMATCH, False, why)
-        return _flag_for_refund(
-            sale=sale,
-            notification=notification,
-            outcome=EventOutcome.AMOUNT_MISMATCH,
-            why=why,
-        )
+    read_with: dict[str, BaseExpression] = {}
+    if notification.event_id:
+        read_with["event_applied"] = Exists(_applied(organization.pk, notification))
     try:
         with transaction.atomic():
+            try:
+                sale = lock_for_payment(
+                    named, organization=organization, read_with=read_with
+                )
+            except Sale.DoesNotExist:
+                return None
+            if getattr(sale, "event_applied", False):
+                log_event(
+                    organization_id=organization.pk,
+                    sale=sale,
+                    notification=notification,
+                    outcome=EventOutcome.DUPLICATE,
+                )
+                return NotificationResult(sale, EventOutcome.DUPLICATE, False)
+            if notification.currency != "EUR" or amount != sale.total_incl:
+                return _amount_mismatch(
+                    sale=sale, provider=provider, notification=notification
+                )
             # This transaction is the payment's: whatever raises rolls it
             # back whole, so `record_payment` needs no savepoint in it.
             outcome = record_payment(
@@ -254,6 +311,7 @@ def apply_payment(
                 amount=amount,
                 method=provider.method,
                 savepoint=False,
+                locked=True,
             )
             CheckoutSession.objects.filter(sale=sale, status=SessionStatus.OPEN).update(
                 status=SessionStatus.COMPLETE, checked_at=timezone.now()
@@ -277,7 +335,8 @@ def apply_payment(
             why="Panier abandonné ou remplacé par une commande plus récente.",
         )
     except PaymentMismatch as exc:
-        # Paid already, by another transaction: a second payment is refused.
+        # Paid already, by another transaction, or the reference is another
+        # sale's: a second payment is refused.
         already = Payment.objects.filter(sale=sale, amount__gt=0).first()
         why = f"{exc.message} (payée par {already.reference if already else '?'})"
         if provider.real:
@@ -306,6 +365,31 @@ def apply_payment(
         outcome.sale,
         EventOutcome.ACCEPTED if outcome.created else EventOutcome.DUPLICATE,
         outcome.created,
+    )
+
+
+def _amount_mismatch(
+    *, sale: Sale, provider: PaymentProvider, notification: Notification
+) -> NotificationResult:
+    """Not the sale's amount or currency: logged and, for real money, flagged."""
+    why = (
+        f"Montant reçu {notification.amount} {notification.currency} différent "
+        f"du montant de la vente {sale.total_incl} EUR."
+    )
+    if not provider.real:
+        log_event(
+            organization_id=sale.organization_id,
+            sale=sale,
+            notification=notification,
+            outcome=EventOutcome.AMOUNT_MISMATCH,
+            message=why,
+        )
+        return NotificationResult(sale, EventOutcome.AMOUNT_MISMATCH, False, why)
+    return _flag_for_refund(
+        sale=sale,
+        notification=notification,
+        outcome=EventOutcome.AMOUNT_MISMATCH,
+        why=why,
     )
 
 

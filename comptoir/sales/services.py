@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from comptoir.catalog.models import ADMISSION_KINDS, Product, ProductKind
@@ -22,7 +22,8 @@ from comptoir.core.clock import business_date
 from comptoir.core.numbering import take_next_number
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
-from comptoir.organizations.models import Park, User
+from comptoir.customers.selectors import CLIENT_ELIGIBLE, with_client_eligibility
+from comptoir.organizations.models import Organization, Park, User
 
 from . import hooks
 from .entitlements import void_refunded_units
@@ -57,6 +58,9 @@ class SlotFull(SaleError):
 
 class SaleNotPayable(PaymentMismatch):
     """An abandoned or superseded basket: only the newest one can be paid."""
+
+
+REFERENCE_USED = "Cette référence de paiement est déjà utilisée."
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,63 @@ class PaymentOutcome:
     invoices: list
 
 
+def lock_for_payment(
+    sale: Mapping[str, object],
+    *,
+    organization: Organization | None = None,
+    read_with: Mapping[str, BaseExpression] | None = None,
+) -> Sale:
+    """The one sale the field lookups `sale` name, read as `record_payment`
+    needs it, in its transaction and in one statement; `Sale.DoesNotExist`
+    when there is none.
+
+    Read through its lines with their products, each joined to the sale row,
+    locked (the first lock of the payment, docs/locking.md), to its park and
+    client, and to whether that client is eligible for online invoices (the
+    invoice rule, `hooks.sale_paid`, reads it from the sale); `read_with`'s
+    expressions (about anything but the row) are read in the same
+    statement and set on the sale. `organization`: the sale's, at hand;
+    read with it otherwise.
+    """
+    read_with = dict(read_with or {})
+    related = ["sale__park", "sale__client", "product"]
+    if organization is None:
+        related.append("sale__organization")
+    lines = list(
+        with_client_eligibility(
+            SaleLine.objects.filter(**{f"sale__{k}": v for k, v in sale.items()})
+            .select_for_update(of=("sale",))
+            .select_related(*related),
+            client_field="sale__client",
+        ).annotate(**read_with)
+    )
+    if not lines:
+        # `create_sale` refuses an empty basket: a sale without lines is not
+        # one to pay, unless written behind its back; read it alone then.
+        found = (
+            with_client_eligibility(
+                Sale.objects.filter(**sale)
+                .select_for_update(of=("self",))
+                .select_related("park", "client", "organization")
+            )
+            .annotate(**read_with)
+            .get()
+        )
+        _set_prefetched(found, "lines", [])
+        return found
+    found = lines[0].sale
+    if any(line.sale_id != found.pk for line in lines):
+        raise Sale.MultipleObjectsReturned("The lookups name several sales.")
+    for line in lines:
+        line.sale = found
+    for name in (CLIENT_ELIGIBLE, *read_with):
+        setattr(found, name, getattr(lines[0], name))
+    if organization is not None:
+        found.organization = organization
+    _set_prefetched(found, "lines", lines)
+    return found
+
+
 def record_payment(
     *,
     sale: Sale,
@@ -204,33 +265,34 @@ def record_payment(
     received_at: dt.datetime | None = None,
     recorded_by: User | AnonymousUser | None = None,
     savepoint: bool = True,
+    locked: bool = False,
 ) -> PaymentOutcome:
     """Record that a basket was paid, once, and apply the invoice rule.
 
-    Retrying with the same (provider, reference) changes nothing. For an
-    online sale of an eligible client the invoice is issued in this same
-    transaction, inside a savepoint: if that fails, the payment still
-    commits, with an alert.
+    Retrying with the same (provider, reference) changes nothing; a
+    reference another sale already has is refused (`PaymentMismatch`), and
+    nothing is written. For an online sale of an eligible client the invoice
+    is issued in this same transaction, inside a savepoint: if that fails,
+    the payment still commits, with an alert.
 
     `savepoint=False`: the caller's transaction is the payment's (it rolls
     back as a whole if this raises), no savepoint of its own.
+    `locked=True`: the caller read `sale` through `lock_for_payment()` in
+    that transaction; it is not read again.
     """
     with transaction.atomic(savepoint=savepoint):
-        sale = (
-            Sale.objects.select_for_update(of=("self",))
-            .select_related("park", "client", "organization")
-            .prefetch_related(
-                Prefetch("lines", SaleLine.objects.select_related("product"))
-            )
-            .get(pk=sale.pk)
-        )
-        existing = Payment.objects.filter(
-            provider=provider, reference=reference
-        ).first()
-        if existing is not None:
-            if existing.sale_id != sale.pk:
-                raise PaymentMismatch("Cette référence de paiement est déjà utilisée.")
-            return PaymentOutcome(sale, existing, False, [])
+        if not locked:
+            sale = lock_for_payment({"pk": sale.pk})
+        if sale.status != SaleStatus.PENDING:
+            # A pending sale has no payment (only paying it writes one): a
+            # retry finds its payment on a sale paid already.
+            existing = Payment.objects.filter(
+                provider=provider, reference=reference
+            ).first()
+            if existing is not None:
+                if existing.sale_id != sale.pk:
+                    raise PaymentMismatch(REFERENCE_USED)
+                return PaymentOutcome(sale, existing, False, [])
         if sale.status == SaleStatus.PAID:
             raise PaymentMismatch("Cette vente est déjà payée.")
         if sale.status == SaleStatus.ABANDONED:
@@ -254,25 +316,23 @@ def record_payment(
             raise PaymentMismatch(exc.message) from exc
         received_at = received_at or timezone.now()
         try:
-            with transaction.atomic():
-                payment = Payment.objects.create(
-                    sale=sale,
-                    provider=provider,
-                    reference=reference,
-                    method=method,
-                    amount=amount,
-                    received_at=received_at,
-                    # An anonymous user has no pk: only a saved user is stored.
-                    recorded_by=cast(User, recorded_by)
-                    if getattr(recorded_by, "pk", None)
-                    else None,
-                )
-        except IntegrityError:
-            # A concurrent confirmation with the same reference won the race.
-            existing = Payment.objects.select_related("sale").get(
-                provider=provider, reference=reference
+            payment = Payment.objects.create(
+                sale=sale,
+                provider=provider,
+                reference=reference,
+                method=method,
+                amount=amount,
+                received_at=received_at,
+                # An anonymous user has no pk: only a saved user is stored.
+                recorded_by=cast(User, recorded_by)
+                if getattr(recorded_by, "pk", None)
+                else None,
             )
-            return PaymentOutcome(existing.sale, existing, False, [])
+        except IntegrityError as exc:
+            # (provider, reference) is unique: another sale has this
+            # reference (this one is pending, so it has none). No savepoint:
+            # the transaction is left with the error and rolls back whole.
+            raise PaymentMismatch(REFERENCE_USED) from exc
         # A pending sale has no payment: this one is all the invoice lists,
         # not read back.
         _set_prefetched(sale, "payments", [payment])

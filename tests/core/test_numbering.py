@@ -1,4 +1,5 @@
-"""`take_next_number`: a series' next value in one statement, gap-free."""
+"""`take_next_number` and `lock_and_take_next`: a series' next value in one
+statement, gap-free."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.core.models import Counter
-from comptoir.core.numbering import take_next_number
+from comptoir.core.numbering import lock_and_take_next, take_next_number
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,34 @@ def test_an_existing_series_costs_one_statement(park):
 
     assert len(ctx) == 1
     assert ctx.captured_queries[0]["sql"].startswith("UPDATE")
+
+
+def test_a_document_series_row_comes_back_incremented_in_one_statement(park):
+    Counter.objects.create(
+        park=park, key="doc:invoice", last_value=7, last_hash="a" * 64, seal="b" * 64
+    )
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as ctx:
+            counter = lock_and_take_next(park_id=park.pk, key="doc:invoice")
+        # The caller writes the chain's end into the same row.
+        counter.last_hash = "c" * 64
+        counter.save(update_fields=["last_hash"])
+
+    assert len(ctx) == 1
+    assert ctx.captured_queries[0]["sql"].startswith("UPDATE")
+    assert (counter.last_value, counter.seal) == (8, "b" * 64)
+    stored = Counter.objects.get(park=park, key="doc:invoice")
+    assert (stored.last_value, stored.last_hash) == (8, "c" * 64)
+
+
+def test_a_document_series_starts_at_one_and_a_rollback_gives_it_back(park):
+    with pytest.raises(Rollback), transaction.atomic():
+        assert lock_and_take_next(park_id=park.pk, key="doc:invoice").last_value == 1
+        raise Rollback
+
+    with transaction.atomic():
+        first = lock_and_take_next(park_id=park.pk, key="doc:invoice")
+        second = lock_and_take_next(park_id=park.pk, key="doc:invoice")
+
+    assert (first.last_value, second.last_value) == (1, 2)
+    assert Counter.objects.get(park=park, key="doc:invoice").last_value == 2

@@ -18,15 +18,19 @@ from comptoir.backoffice.queries import (
 )
 from comptoir.customers.forms import ClientRecordForm
 from comptoir.customers.selectors import (
+    CLIENT_ELIGIBLE,
+    client_is_eligible,
     is_online_invoice_eligible,
     missing_invoice_fields,
     missing_record_fields,
+    with_client_eligibility,
 )
 from comptoir.customers.validators import siren_from_siret, siret_from_field
 from comptoir.invoicing.exceptions import IncompleteClientRecord
 from comptoir.invoicing.invariants import check_invariants
 from comptoir.invoicing.services import issue_invoices
 from comptoir.invoicing.services.bulk import sales_missing_invoice
+from comptoir.sales.models import Sale
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +115,30 @@ def test_online_invoice_eligibility_is_membership_of_a_group_with_them_on(
     assert page.context["eligible"] is True
     page = http.get(reverse("backoffice:client", args=[not_eligible.pk]))
     assert page.context["eligible"] is False
+
+
+def test_eligibility_read_with_a_sale_is_its_own_clients(organization, park):
+    """The subquery form of the rule (read with the sale being paid) answers
+    as the rule does, for each sale's own client."""
+    on = factories.group(organization, online_invoices=True)
+    off = factories.group(organization, online_invoices=False)
+    clients = [factories.client(park, groups=[g]) for g in (on, on, off, off)]
+    snack = factories.basket(factories.products(park), ("snack", 1))
+    # Made in the other order: a sale's id is not its client's.
+    sales = [factories.online_sale(park, c, snack) for c in reversed(clients)]
+    sales.append(factories.online_sale(park, None, snack))
+
+    rows = with_client_eligibility(Sale.objects.select_related("client"))
+
+    read = {row.pk: getattr(row, CLIENT_ELIGIBLE) for row in rows}
+    assert read == {
+        sale.pk: bool(sale.client and is_online_invoice_eligible(sale.client))
+        for sale in sales
+    }
+    assert [client_is_eligible(row, row.client) for row in rows if row.client] == [
+        is_online_invoice_eligible(row.client) for row in rows if row.client
+    ]
+    assert list(read.values()).count(True) == 2
 
 
 @pytest.mark.parametrize(

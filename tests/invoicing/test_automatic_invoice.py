@@ -41,6 +41,28 @@ def test_client_in_no_group_with_online_invoices_gets_no_automatic_invoice(
     assert not Alert.objects.filter(sale=sale).exists()
 
 
+def test_eligibility_is_each_clients_own_when_its_sale_is_paid(
+    park, organization, group, member, products
+):
+    """Read with the sale when it is paid, not when the basket was made: a
+    group switched on or off in between counts."""
+    later = factories.group(organization, online_invoices=False)
+    newcomer = factories.client(park, groups=[later])
+    items = factories.basket(products, ("ticket", 1))
+    baskets = [
+        factories.online_sale(park, client, items) for client in (member, newcomer)
+    ]
+    group.online_invoices = False
+    group.save()
+    later.online_invoices = True
+    later.save()
+
+    member_sale, newcomer_sale = (factories.pay(sale).sale for sale in baskets)
+
+    assert not Invoice.objects.filter(sale=member_sale).exists()
+    assert Invoice.objects.get(sale=newcomer_sale).client == newcomer
+
+
 def test_new_groups_have_online_invoices_off_by_default(organization):
     from comptoir.customers.models import CustomerGroup
 

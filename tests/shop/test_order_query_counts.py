@@ -45,15 +45,18 @@ CART_ADD_AFTER_A_PAID_ORDER = 1
 # savepoint); the payment session and its provider-log entry (in a
 # savepoint). The session is not written (the basket is a cookie).
 CHECKOUT = 12
-# The organization with its provider account, the sale, the event id's
-# duplicate check; in one transaction (no savepoint of `record_payment`'s
-# own inside it): the sale locked, its lines with their
-# products, the payment looked up then inserted (in a savepoint), the sale
-# number (one UPDATE … RETURNING), the sale paid, tickets, eligibility; the
-# invoice in its savepoint (counter locked, invoice, tax lines, counter
-# written once, audit); the checkout session completed, the provider-log
-# entry. (Tasks run in-process here: no task rows.)
-NOTIFICATION = 24
+# The organization with its provider account; in one transaction (no
+# savepoint of `record_payment`'s own inside it): the sale's lines with their
+# products, each joined to the sale row (locked), its park and client, read
+# with the event id's duplicate check and the client's eligibility (one
+# SELECT); the payment inserted (its reference's uniqueness is the retry
+# check: a pending sale has no payment), the sale number (one
+# UPDATE … RETURNING), the sale paid, tickets; the invoice in its savepoint
+# (counter locked and incremented by one UPDATE … RETURNING, invoice, tax
+# lines, the chain's end written into the counter, audit); the checkout
+# session completed, the provider-log entry. (Tasks run in-process here: no
+# task rows.)
+NOTIFICATION = 17
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
-from comptoir.core.numbering import lock_counter, take_next
+from comptoir.core.numbering import lock_and_take_next
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.core.totals import LineInput, compute_totals
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import (
+    client_is_eligible,
     is_online_invoice_eligible,
     missing_invoice_fields,
 )
@@ -184,9 +185,10 @@ def _issue_document(
     the order sale → counter (docs/locking.md).
     """
     park = sale.park
-    counter = lock_counter(park_id=park.pk, key=series_key(kind))
-    # Written with the chain's end below: one UPDATE of the locked row.
-    sequence = take_next(counter, save=False)
+    # Locked and incremented in one statement; the chain's end is written
+    # into the same row below.
+    counter = lock_and_take_next(park_id=park.pk, key=series_key(kind))
+    sequence = counter.last_value
     series = park.invoice_series
     if sequence == 1:
         # The series code may change until the first document; read it under
@@ -281,7 +283,7 @@ def _issue_document(
     InvoiceTaxLine.objects.bulk_create(tax_lines)
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
-    counter.save(update_fields=["last_value", "last_hash", "seal"])
+    counter.save(update_fields=["last_hash", "seal"])
     return document
 
 
@@ -477,7 +479,8 @@ def invoice_paid_online_sale(sale: Sale) -> list[Invoice]:
     """
     if sale.channel != Channel.ONLINE or sale.client is None:
         return []
-    if not is_online_invoice_eligible(sale.client):
+    # Read with the locked sale when `record_payment` read it.
+    if not client_is_eligible(sale, sale.client):
         return []
     try:
         with transaction.atomic():
