@@ -68,12 +68,15 @@ class _SubsetCachingFace(TTFontFace):
     def makeSubset(self, subset: Sequence[int]) -> bytes:  # noqa: N802 - ReportLab's name
         return self._subset(tuple(subset))
 
-    def addSubsetObjects(self, doc: pdfdoc.PDFDocument, fontname: str, subset: Sequence[int]) -> object:  # noqa: N802 - ReportLab's name
+    def addSubsetObjects(
+        self, doc: pdfdoc.PDFDocument, fontname: str, subset: Sequence[int]
+    ) -> object:  # noqa: N802 - ReportLab's name
         reference = super().addSubsetObjects(doc, fontname, subset)
         if doc.compression:
             # The stream ReportLab just named for this subset's font file.
-            stream = doc.idToObject[f"fontFile:{self.filename}({fontname})"]
-            stream.filters = [_ONCE_FLATE]
+            stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+            if isinstance(stream, pdfdoc.PDFStream):
+                stream.filters = [_ONCE_FLATE]
         return reference
 
 
