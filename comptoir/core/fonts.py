@@ -50,8 +50,8 @@ SUBSETS_KEPT = 64
 class _OnceFlate(pdfdoc.PDFStreamFilterZCompress):
     """Flate, compressing each distinct font file once per process."""
 
-    @functools.lru_cache(maxsize=SUBSETS_KEPT * len(_FILES))  # noqa: B019 - one instance, for the process
-    def encode(self, text: bytes) -> bytes:
+    @functools.lru_cache(maxsize=2 * SUBSETS_KEPT * len(_FILES))  # noqa: B019 - one instance, for the process
+    def encode(self, text: bytes | str) -> bytes:
         return super().encode(text)
 
 
@@ -80,11 +80,40 @@ class _SubsetCachingFace(TTFontFace):
         return reference
 
 
-def _font(name: str, filename: str) -> TTFont:
-    path = str(_FONT_DIR / filename)
-    font = TTFont(name, path)
-    font.face = _SubsetCachingFace(path)  # parsed again (≈ 1 ms, once)
-    return font
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object formatted once, the same bytes in every document."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        return self.data
+
+
+class _SubsetCachingFont(TTFont):
+    """A font whose subsets' font files, glyph widths and ToUnicode maps
+    are made, formatted or compressed once per distinct subset."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self.face = _SubsetCachingFace(filename)  # parsed again (≈ 1 ms, once)
+
+    @functools.lru_cache(maxsize=SUBSETS_KEPT * len(_FILES))  # noqa: B019 - four fonts, for the process
+    def _widths(self, subset: tuple[int, ...]) -> _Formatted:
+        widths = pdfdoc.PDFArray([self.face.getCharWidth(code) for code in subset])
+        return _Formatted(widths.format(None))
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - ReportLab's name
+        subsets = [tuple(subset) for subset in self.state[doc].subsets]
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
+        super().addObjects(doc)  # forgets the subsets
+        for name, subset in zip(names, subsets, strict=True):
+            font = doc.idToObject[name]
+            font.Widths = self._widths(subset)  # type: ignore[attr-defined]  # a PDFTrueTypeFont's; not in the stubs
+            cmap = getattr(font, "ToUnicode", None)
+            to_unicode = doc.idToObject.get(getattr(cmap, "name", ""))
+            if doc.compression and isinstance(to_unicode, pdfdoc.PDFStream):
+                to_unicode.filters = [_ONCE_FLATE]
 
 
 @functools.cache
@@ -94,7 +123,7 @@ def register_fonts() -> None:
     # bigger and costs ~2 ms a document in ReportLab's pure-Python encoder.
     rl_config.useA85 = 0
     for name, filename in _FILES.items():
-        pdfmetrics.registerFont(_font(name, filename))
+        pdfmetrics.registerFont(_SubsetCachingFont(name, str(_FONT_DIR / filename)))
     # Lets <b> and <i> inside Paragraph markup pick the embedded faces.
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)

@@ -48,3 +48,12 @@ def test_a_letter_beyond_the_usual_ones_is_embedded_and_printed(make_snapshot):
     # The bold face prints the buyer's name: its subset has the extra glyphs.
     assert any(len(files[name]) > len(usual[name]) for name in files)
     assert files != usual
+
+
+def test_each_font_gives_the_width_of_every_glyph_of_its_own_subset(make_snapshot):
+    render_document(make_snapshot(TICKET))  # the usual subsets, cached first
+    pdf = render_document(make_snapshot(TICKET, buyer={"company_name": "ŁUKASZ SP"}))
+    document = pikepdf.open(io.BytesIO(pdf))
+    for font in document.pages[0].Resources.Font.values():
+        count = int(font.LastChar) - int(font.FirstChar) + 1
+        assert len(font.Widths) == count, str(font.BaseFont)
