@@ -6,9 +6,10 @@ canvas's initial font and table defaults, must use these embedded faces.
 Each document embeds a subset of each face it uses: the glyphs of the
 characters it prints, numbered in the order it first prints them. Seeded
 with the same characters in the same order (`seed_codes`), documents that
-print nothing beyond ASCII and that seed share one subset, whose font file
-is made and compressed once per process (`_SubsetCachingFace`): the same
-bytes every time, as the subset is a pure function of its characters.
+print nothing beyond ASCII and the seed share one subset per face, whose
+font file, widths and ToUnicode map are made once per process
+(`_SubsetCachingFont`): the same bytes every time, as they are a pure
+function of the subset's characters.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ _FILES = {
 SEED = "éèêëàâîïôûùüçÉÈÊÀÂÎÔÇ€°—–·…’«»œ"
 
 # Distinct subsets kept per face: the seed alone, and the few extra letters
-# of clients' names and addresses.
-SUBSETS_KEPT = 64
+# of clients' names and addresses (at most ≈ 50 KB each, made and compressed).
+SUBSETS_KEPT = 32
 
 
 class _OnceFlate(pdfdoc.PDFStreamFilterZCompress):
