@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/render.py            # 200 runs per measure
     .venv/bin/python bench/render.py --runs 50
+    .venv/bin/python bench/render.py --only render stages tickets
 
 Prints median and p90 in milliseconds. Each section is a function taking the
 parsed arguments; add one to SECTIONS (e.g. bench_issue_and_render(n), which
@@ -286,6 +287,36 @@ def bench_stages(args: argparse.Namespace) -> None:
         report(label, measure(function, runs))
 
 
+def bench_tickets_pdf(args: argparse.Namespace) -> None:
+    """The order confirmation's other PDF: one A6 page a ticket, its QR code."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.test")
+    import django
+
+    django.setup()  # the page's labels go through gettext
+    from comptoir.sales.documents import Page, _pdf
+
+    def page(n: int) -> Page:
+        code = f"T{n:011d}"
+        rows = [
+            ("Code", code),
+            ("Valable jusqu'au", "30/11/2027"),
+            ("Titulaire", "Éloïse Müller"),
+            ("Vente no", "S-261130-000001"),
+        ]
+        return Page("BILLET D'ENTRÉE", "Entrée 1h", rows, code)
+
+    print("tickets' PDF (sales.documents), A6, QR code, Vera subsets")
+    for count in (1, 4):
+        pages = [page(n) for n in range(count)]
+        report(
+            f"{count} ticket{'s' if count > 1 else ''}",
+            measure(
+                lambda pages=pages: _pdf(pages, title="Billets", author="Parc"),
+                args.runs,
+            ),
+        )
+
+
 def invoice_html(snapshot: dict[str, Any]) -> str:
     """The same invoice as an HTML page, for WeasyPrint."""
     doc = parse_snapshot(snapshot)
@@ -419,6 +450,7 @@ def bench_issue_and_render(args: argparse.Namespace) -> None:
 SECTIONS: list[Callable[[argparse.Namespace], None]] = [
     bench_render_facturx,
     bench_stages,
+    bench_tickets_pdf,
     bench_weasyprint,
     bench_issue_and_render,
 ]
@@ -429,6 +461,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="timed calls each")
     parser.add_argument(
         "--invoices", type=int, default=1000, help="issued and rendered in a row"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=[],
+        help="sections whose name contains one of these (render, stages, "
+        "tickets, weasyprint, issue); all by default",
     )
     args = parser.parse_args()
     args.results = {}
@@ -441,6 +480,8 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, ReportLab {accel}")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; ms")
     for section in SECTIONS:
+        if args.only and not any(word in section.__name__ for word in args.only):
+            continue
         section(args)
         print()
 

@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import signal
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,6 +23,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """`db_worker` sets its own SIGINT/SIGTERM/SIGQUIT handlers and leaves
+    them: the processes a later test forks (multiprocessing pools) would
+    then not die on Pool.terminate(), and the run could hang."""
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    saved = {number: signal.getsignal(number) for number in signals}
+    yield
+    for number, handler in saved.items():
+        if handler is not None:  # None: set outside Python, left alone
+            signal.signal(number, handler)
 
 
 @pytest.fixture(scope="session")

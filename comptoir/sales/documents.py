@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
 from comptoir.core.clock import format_date, format_datetime
-from comptoir.core.fonts import BOLD, REGULAR, register_fonts
+from comptoir.core.fonts import BOLD, REGULAR, register_fonts, seed_codes
 from comptoir.core.mail import format_money
 
 from .models import Sale, SaleLine
@@ -64,6 +64,7 @@ def _pdf(pages: list[Page], *, title: str, author: str) -> bytes:
         initialFontSize=9,
         invariant=1,
     )
+    seed_codes(canvas)
     canvas.setTitle(title)
     canvas.setAuthor(author)
     width, height = A6

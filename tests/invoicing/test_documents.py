@@ -78,3 +78,14 @@ def test_verify_invoices_detects_a_replaced_pdf_file(park, member, products):
         fh.write(b"% tampered")
     with pytest.raises(CommandError, match="PDF"):
         call_command("verify_invoices")
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_bytes_of_a_render_are_those_stored(park, member, products):
+    invoice = _invoice(park, member, products)
+    data = pdf_bytes(invoice)  # rendered by this call, not read back
+    invoice.refresh_from_db()
+    with invoice.pdf.open("rb") as fh:
+        assert fh.read() == data
+    assert hashlib.sha256(data).hexdigest() == invoice.pdf_sha256
+    assert pdf_bytes(invoice) == data  # stored already: read from the file

@@ -162,6 +162,18 @@ def test_xmp_identifies_pdfa_3b_and_the_factur_x_extension(documents):
         assert b"bytes=" not in xmp_text.split(b"?>")[0]
 
 
+def test_every_xmp_description_says_what_it_is_about(documents):
+    # PDF/A requires rdf:about on each rdf:Description; the file is written
+    # as it is built, nothing repairs the packet on the way.
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    for name, pdf in each(documents):
+        packet = etree.fromstring(pdf.Root.Metadata.read_bytes())
+        descriptions = list(packet.iter(f"{rdf}Description"))
+        assert descriptions, name
+        for description in descriptions:
+            assert description.get(f"{rdf}about") == "", name
+
+
 def test_document_information_matches_the_xmp(documents):
     for name, pdf in each(documents):
         info = pdf.trailer.Info

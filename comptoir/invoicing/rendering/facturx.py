@@ -35,6 +35,7 @@ RAM = (
 )
 QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 NSMAP = {"rsm": RSM, "qdt": QDT, "ram": RAM, "udt": UDT}
 
 PROFILE_EN16931 = "urn:cen.eu:en16931:2017"
@@ -345,6 +346,9 @@ def _xmp(title: str, author: str, subject: str, now: datetime.datetime) -> bytes
             "urn": "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#",
         }
     )
+    # PDF/A wants rdf:about on every description; factur-x leaves it out.
+    for description in root.iter(f"{{{RDF}}}Description"):
+        description.set(f"{{{RDF}}}about", "")
     return b"".join(
         [
             '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'.encode(),
@@ -441,5 +445,7 @@ def package(pdf: bytes, xml: bytes, doc: Document) -> bytes:
             # them would cost ~5 ms for nothing.
             compress_streams=False,
             stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            # It would parse our XMP again to set a pdf:PDFVersion it has not.
+            fix_metadata_version=False,
         )
     return out.getvalue()

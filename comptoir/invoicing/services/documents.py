@@ -28,16 +28,13 @@ def _logo_bytes(name: str) -> bytes | None:
         return None
 
 
-def render_and_store(*, invoice_id: int) -> Invoice:
-    """Render from the snapshot and store the PDF, unless already stored.
-
-    The row is locked while rendering so two workers (or a worker and a
-    download) never store two different files; the first one wins.
-    """
+def _render_and_store(invoice_id: int) -> tuple[Invoice, bytes | None]:
+    """The invoice, rendered and stored unless already, and the PDF when
+    this call rendered it (None when it was stored before)."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
         if invoice.pdf_sha256:
-            return invoice
+            return invoice, None
         pdf = rendering.render_document(
             invoice.snapshot, logo=_logo_bytes(invoice.snapshot["seller"]["logo"])
         )
@@ -46,7 +43,16 @@ def render_and_store(*, invoice_id: int) -> Invoice:
         invoice.pdf_seal = seal_pdf(invoice)
         invoice.rendered_at = timezone.now()
         invoice.save(update_fields=["pdf", "pdf_sha256", "pdf_seal", "rendered_at"])
-    return invoice
+    return invoice, pdf
+
+
+def render_and_store(*, invoice_id: int) -> Invoice:
+    """Render from the snapshot and store the PDF, unless already stored.
+
+    The row is locked while rendering so two workers (or a worker and a
+    download) never store two different files; the first one wins.
+    """
+    return _render_and_store(invoice_id)[0]
 
 
 @task()
@@ -62,7 +68,12 @@ def ensure_rendered(invoice: Invoice) -> Invoice:
 
 
 def pdf_bytes(invoice: Invoice) -> bytes:
-    invoice = ensure_rendered(invoice)
+    """The stored PDF, rendered now if no worker did yet: the bytes of a
+    render are those just stored, not read back."""
+    if not invoice.pdf_sha256:
+        invoice, pdf = _render_and_store(invoice.pk)
+        if pdf is not None:
+            return pdf
     with invoice.pdf.open("rb") as fh:
         return fh.read()
 

@@ -65,8 +65,21 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width: tables and
+    KeepTogether wrap the same paragraph two or three times before it is
+    drawn, and breaking the lines is most of its cost."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        if self._wrapped is None or self._wrapped[0] != availWidth:
+            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
+        return self._wrapped[1]
+
+
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, _styles()[style])
+    return _Paragraph(text, _styles()[style])
 
 
 def _e(text: str) -> str:
@@ -110,7 +123,7 @@ def _text(lines: Sequence[str], width: float, style: str = "body") -> Flowable:
         stringWidth(line, chosen.fontName, chosen.fontSize) <= width for line in lines
     ):
         return _Lines(lines, chosen)
-    return Paragraph("<br/>".join(_e(line) for line in lines), chosen)
+    return _Paragraph("<br/>".join(_e(line) for line in lines), chosen)
 
 
 def _table(

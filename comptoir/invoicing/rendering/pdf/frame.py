@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from comptoir.core.fonts import BOLD, REGULAR, register_fonts
+from comptoir.core.fonts import BOLD, REGULAR, register_fonts, seed_codes
 from comptoir.invoicing.rendering import formatting as fmt
 from comptoir.invoicing.rendering import mentions
 from comptoir.invoicing.rendering.snapshot import Document
@@ -138,6 +138,7 @@ class _NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        seed_codes(self)
         self._pending: list[dict[str, Any]] = []
         self._footer = footer
 
