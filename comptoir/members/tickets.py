@@ -8,34 +8,25 @@ vector squares from segno's matrix.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import cast
 
-import reportlab
 import segno
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from comptoir.core.clock import format_date
+from comptoir.core.fonts import BOLD as BOLD_FACE
+from comptoir.core.fonts import REGULAR, register_fonts
 from comptoir.sales.models import Ticket
 
-FONT, BOLD = "ComptoirVera", "ComptoirVera-Bold"
+# The embedded faces every document uses, registered once (core.fonts).
+FONT, BOLD = REGULAR, BOLD_FACE
 INK = HexColor("#241543")
 ACCENT = HexColor("#ffc629")
 MUTED = HexColor("#5c5470")
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(fonts / "VeraBd.ttf")))
 
 
 def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -67,7 +58,7 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
 
 
 def ticket_pdf(ticket: Ticket) -> bytes:
-    _register_fonts()
+    register_fonts()
     sale = ticket.sale_line.sale
     park = sale.park
     buffer = io.BytesIO()
