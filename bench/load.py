@@ -82,25 +82,48 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def process_cpu(pid: int) -> float:
     """User + system CPU seconds of a live process (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    fields = _stat(pid)
+    if fields is None:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu() -> float:
+    """CPU seconds so far of the whole PostgreSQL server: the postmaster,
+    every live child (backends, WAL writer, checkpointer, autovacuum…) and
+    every child already gone (the postmaster's `cutime`/`cstime`: a backend
+    closed when its connection reached `conn_max_age` still counts)."""
+    data_dir = psql("SHOW data_directory")
+    postmaster = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    fields = _stat(postmaster)
+    if fields is None:
+        return 0.0
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            child = _stat(int(entry.name))
+            if child is not None and int(child[1]) == postmaster:
+                ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def server_cpu(stack: Stack) -> dict[str, dict[int, float]]:
-    """CPU seconds so far of each gunicorn worker and of each PostgreSQL
-    backend connected to the bench database: their CPU per checkout is far
-    less sensitive to other load on the machine than the rates are."""
-    backends = psql(
-        f"SELECT pid FROM pg_stat_activity WHERE datname = '{stack.database}'"
-    ).split()
+    """CPU seconds so far of each gunicorn worker and of the PostgreSQL
+    server (all its processes, those gone included): their CPU per checkout
+    is far less sensitive to other load on the machine than the rates are.
+    Nothing else uses this PostgreSQL during a run."""
     return {
         "web": {pid: process_cpu(pid) for pid in stack.web_worker_pids()},
-        "db": {int(pid): process_cpu(int(pid)) for pid in backends},
+        "db": {0: postgres_cpu()},
     }
 
 
