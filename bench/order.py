@@ -16,8 +16,6 @@ Settings are `comptoir.settings.test` with the tasks written to the
 database (`django_tasks_db`) as in production, so the PDF render is queued,
 not run in the notification. The catalog is a park's: 40 public products,
 12 group prices over two groups the member belongs to.
-Once set up, the process freezes what start-up made out of the garbage
-collector (`gc.freeze()`), as `comptoir/wsgi.py` does in every web process.
 
 Figures are `time.process_time()` of this process (CPU, not wall: the
 machine is shared) and the number of SQL statements, median over the
@@ -38,7 +36,6 @@ Without it, a message says how to install it; `--skip-pretix` skips it.
 from __future__ import annotations
 
 import argparse
-import gc
 import hashlib
 import hmac
 import json
@@ -246,9 +243,6 @@ def bench_comptoir(args: argparse.Namespace) -> None:
     from comptoir.sales.models import Sale, SaleStatus
 
     org, member, products = make_world()
-    # As comptoir/wsgi.py does in every web process once it is loaded.
-    gc.collect()
-    gc.freeze()
     http = HttpClient()
     http.force_login(member.user)
     provider = HttpClient(enforce_csrf_checks=True)
