@@ -119,6 +119,19 @@ def _applied(
     ).exclude(outcome=EventOutcome.DUPLICATE)
 
 
+def _duplicate(
+    organization: Organization, sale: Sale | None, notification: Notification
+) -> NotificationResult:
+    """A provider event received already: logged as such, nothing applied."""
+    log_event(
+        organization_id=organization.pk,
+        sale=sale,
+        notification=notification,
+        outcome=EventOutcome.DUPLICATE,
+    )
+    return NotificationResult(sale, EventOutcome.DUPLICATE, False)
+
+
 def apply_notification(
     *,
     organization: Organization,
@@ -141,13 +154,7 @@ def apply_notification(
                 return paid
     sale = _sale_of(organization, notification)
     if notification.event_id and _applied(organization.pk, notification).exists():
-        log_event(
-            organization_id=organization.pk,
-            sale=sale,
-            notification=notification,
-            outcome=EventOutcome.DUPLICATE,
-        )
-        return NotificationResult(sale, EventOutcome.DUPLICATE, False)
+        return _duplicate(organization, sale, notification)
     status = notification.status
     if status == PaymentStatus.REFUND:
         return apply_refund_notification(
@@ -291,13 +298,7 @@ def _pay(
             except Sale.DoesNotExist:
                 return None
             if getattr(sale, "event_applied", False):
-                log_event(
-                    organization_id=organization.pk,
-                    sale=sale,
-                    notification=notification,
-                    outcome=EventOutcome.DUPLICATE,
-                )
-                return NotificationResult(sale, EventOutcome.DUPLICATE, False)
+                return _duplicate(organization, sale, notification)
             if notification.currency != "EUR" or amount != sale.total_incl:
                 return _amount_mismatch(
                     sale=sale, provider=provider, notification=notification
