@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comptoir.customers.selectors import field_labels
-from comptoir.organizations.models import User
+from comptoir.organizations.models import User, saved_user
 
 from .models import Alert, AlertKind, AlertStatus
 
@@ -102,7 +102,7 @@ def close_invoice_alerts(
     ).update(
         status=AlertStatus.CLOSED,
         closed_at=timezone.now(),
-        closed_by=closed_by if getattr(closed_by, "pk", None) else None,
+        closed_by=saved_user(closed_by),
         closed_reason=reason,
     )
 
@@ -146,7 +146,7 @@ def close_alerts(
     return Alert.objects.filter(sale=sale, kind=kind, status=AlertStatus.OPEN).update(
         status=AlertStatus.CLOSED,
         closed_at=timezone.now(),
-        closed_by=closed_by if getattr(closed_by, "pk", None) else None,
+        closed_by=saved_user(closed_by),
         closed_reason=reason,
     )
 
@@ -159,7 +159,7 @@ def close_alert(
         Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
             status=AlertStatus.CLOSED,
             closed_at=timezone.now(),
-            closed_by=closed_by if getattr(closed_by, "pk", None) else None,
+            closed_by=saved_user(closed_by),
             closed_reason=reason,
         )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Self, cast
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.module_loading import import_string
@@ -201,6 +201,12 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == UserKind.STAFF and self.organization_id is not None
+
+
+def saved_user(user: User | AnonymousUser | None) -> User | None:
+    """The user to store as the author of a write: a saved account, or
+    None (an anonymous visitor, a provider's notification, a command)."""
+    return cast(User, user) if getattr(user, "pk", None) else None
 
 
 class Session(AbstractBaseSession):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from decimal import Decimal
-from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -24,7 +23,7 @@ from django.utils import timezone
 from comptoir.alerts.models import AlertKind
 from comptoir.alerts.services import close_alerts, raise_alert
 from comptoir.core import audit
-from comptoir.organizations.models import Organization, User
+from comptoir.organizations.models import Organization, User, saved_user
 from comptoir.sales.models import Payment, PaymentMethod, Sale, SaleStatus
 from comptoir.sales.services import SaleError, refund_sale
 
@@ -127,7 +126,7 @@ def request_refund(
             quantities={str(pk): q for pk, q in quantities.items()},
             reason=reason or "Remboursement",
             # An anonymous user has no pk: only a saved user is stored.
-            requested_by=cast(User, actor) if getattr(actor, "pk", None) else None,
+            requested_by=saved_user(actor),
         )
         audit.record(
             sale,

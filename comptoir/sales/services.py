@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
@@ -23,7 +22,7 @@ from comptoir.core.numbering import take_next_number
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import CLIENT_ELIGIBLE, with_client_eligibility
-from comptoir.organizations.models import Organization, Park, User
+from comptoir.organizations.models import Organization, Park, User, saved_user
 
 from . import hooks
 from .entitlements import void_refunded_units
@@ -92,9 +91,7 @@ def create_sale(
             client=client,
             channel=channel,
             # An anonymous user has no pk: only a saved user is stored.
-            created_by=cast(User, created_by)
-            if getattr(created_by, "pk", None)
-            else None,
+            created_by=saved_user(created_by),
         )
         lines = []
         for item in items:
@@ -324,9 +321,7 @@ def record_payment(
                 amount=amount,
                 received_at=received_at,
                 # An anonymous user has no pk: only a saved user is stored.
-                recorded_by=cast(User, recorded_by)
-                if getattr(recorded_by, "pk", None)
-                else None,
+                recorded_by=saved_user(recorded_by),
             )
         except IntegrityError as exc:
             # (provider, reference) is unique: another sale has this
@@ -530,7 +525,7 @@ def record_counter_sale(
             received_at = timezone.now()
             day = business_date(received_at, park.time_zone)
             # An anonymous user has no pk: only a saved user is stored.
-            recorded_by = cast(User, cashier) if getattr(cashier, "pk", None) else None
+            recorded_by = saved_user(cashier)
             spent = []
             for index, tender in enumerate(settlement.payments):
                 voucher = None
@@ -631,7 +626,7 @@ def refund_sale(
             amount=-amount,
             received_at=timezone.now(),
             # An anonymous user has no pk: only a saved user is stored.
-            recorded_by=cast(User, actor) if getattr(actor, "pk", None) else None,
+            recorded_by=saved_user(actor),
         )
         # The invoices' credit notes (`hooks.sale_refunded`).
         notes = [

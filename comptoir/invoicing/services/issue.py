@@ -26,7 +26,7 @@ from comptoir.customers.selectors import (
     is_online_invoice_eligible,
     missing_invoice_fields,
 )
-from comptoir.organizations.models import Park, User
+from comptoir.organizations.models import Park, User, saved_user
 from comptoir.sales.models import Channel, Sale, SaleStatus
 
 from ..exceptions import (
@@ -263,7 +263,7 @@ def _issue_document(
         total_incl=totals.incl,
         snapshot=snapshot,
         # An anonymous user has no pk: only a saved user is stored.
-        issued_by=cast(User, issued_by) if getattr(issued_by, "pk", None) else None,
+        issued_by=saved_user(issued_by),
         previous_hash=counter.last_hash,
     )
     tax_lines = [
