@@ -301,10 +301,13 @@ PROFILE_MARKERS = {
     "session save": ("sessions.py", "save"),
     "templates (Template.render)": ("base.py", "render"),
     "member's client (member_client)": ("access.py", "member_client"),
+    "basket cookie read (Cart)": ("cart.py", "__init__"),
+    "basket cookie written (Cart.write)": ("cart.py", "write"),
     "pricing (offers_for)": ("selectors.py", "offers_for"),
     "basket priced (price_cart)": ("cart.py", "price_cart"),
     "pending sale (create_sale)": ("services.py", "create_sale"),
     "notification (receive_notification)": ("notifications.py", "receive_notification"),
+    "the sale locked and read (lock_for_payment)": ("services.py", "lock_for_payment"),
     "payment recorded (record_payment)": ("services.py", "record_payment"),
     "invoice issued (invoice_paid_online_sale)": (
         "issue.py",
