@@ -3,6 +3,7 @@
 import pytest
 from django.core import signing
 from django.test import Client as HttpClient
+from django.test import override_settings
 
 from comptoir.storefront.cart import MAX_LINES
 from tests import factories
@@ -184,3 +185,10 @@ def test_a_basket_holds_a_bounded_number_of_lines(organization, park):
     assert [line["product"] for line in cart_lines(http, organization)] == ids
     page = http.get(shop(organization, "cart")).content.decode()
     assert f"Un panier contient au plus {MAX_LINES} produits différents" in page
+
+
+@override_settings(SESSION_COOKIE_SECURE=True)
+def test_the_basket_cookie_is_secure_when_the_session_cookie_is(organization, products):
+    response = add_to_cart(HttpClient(), organization, products["ticket"])
+    assert response.cookies[f"comptoir_basket_{organization.slug}"]["secure"] is True
+    assert response.cookies[f"comptoir_added_{organization.slug}"]["secure"] is True
