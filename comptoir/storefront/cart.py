@@ -45,8 +45,9 @@ MAX_LINES = 40
 # Cookies are named after the organization and scoped to its pages.
 BASKET_COOKIE = "comptoir_basket_{}"
 # The product just added, for its card to say so once (not signed: it only
-# chooses which card shows the note).
+# chooses which card shows the note), remembered for the redirect only.
 ADDED_COOKIE = "comptoir_added_{}"
+JUST_ADDED_SECONDS = 60
 
 
 def basket_path(org_slug: str) -> str:
@@ -70,6 +71,9 @@ class Cart:
         self._raw = raw
         self._lines, self._pending = self._decode(raw, self.salt)
         self.changed = False
+        self._added_raw = request.COOKIES.get(self.added_cookie)
+        self._added: int | None = None  # added by this request
+        self._added_shown = False  # its note shown: the cookie goes
 
     @staticmethod
     def _decode(raw: str | None, salt: str) -> tuple[list[dict], str | None]:
@@ -104,23 +108,45 @@ class Cart:
         }
         return signing.dumps(data, salt=self.salt)
 
+    def _set(
+        self, response: HttpResponseBase, name: str, value: str, max_age: int
+    ) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path=self.path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+
     def write(self, response: HttpResponseBase) -> None:
-        """Store the basket on `response` if it changed (deleted when empty)."""
+        """Store on `response` what changed: the basket (deleted when empty)
+        and the product just added (deleted once shown)."""
+        if self._added_shown:
+            response.delete_cookie(self.added_cookie, path=self.path, samesite="Lax")
+        elif self._added is not None:
+            self._set(response, self.added_cookie, str(self._added), JUST_ADDED_SECONDS)
         if not self.changed:
             return
         if not self._lines and not self._pending:
             if self._raw is not None:
                 response.delete_cookie(self.cookie, path=self.path, samesite="Lax")
             return
-        response.set_cookie(
-            self.cookie,
-            self._encode(),
-            max_age=settings.SESSION_COOKIE_AGE,
-            path=self.path,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        self._set(response, self.cookie, self._encode(), settings.SESSION_COOKIE_AGE)
+
+    def note_added(self, product_id: int) -> None:
+        """Remember the product just added, for its card to say so once."""
+        self._added = product_id
+
+    def take_just_added(self) -> int | None:
+        """The product just added (its cookie is deleted with this answer)."""
+        raw = self._added_raw
+        if raw is None:
+            return None
+        self._added_shown = True
+        return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
     @property
     def lines(self) -> list[dict]:
@@ -333,17 +359,13 @@ def price_cart(
             product_ids={raw["product"] for raw in cart.lines},
         )
     }
-    lines, removed, kept = [], [], []
+    removed = cart.keep_only(set(offers))
+    lines = []
     for raw in cart.lines:
-        offer = offers.get(raw["product"])
-        if offer is None:
-            removed.append(raw)
-            continue
-        kept.append(raw)
         start = dt.datetime.fromisoformat(raw["start"]) if raw.get("start") else None
-        lines.append(PricedLine(raw["id"], offer, raw["quantity"], start))
-    if removed:
-        cart._save(kept)
+        lines.append(
+            PricedLine(raw["id"], offers[raw["product"]], raw["quantity"], start)
+        )
     totals = (
         compute_totals(
             [
@@ -358,4 +380,4 @@ def price_cart(
         if lines
         else None
     )
-    return PricedCart(lines, totals, len(removed))
+    return PricedCart(lines, totals, removed)

@@ -22,7 +22,6 @@ class ShopMixin(ContextMixin, View):
     # Read in the organization's query (`select_related`), for a view that
     # needs them: no query of their own.
     organization_related: tuple[str, ...] = ()
-    _added_shown = False
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
@@ -39,22 +38,10 @@ class ShopMixin(ContextMixin, View):
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         response = super().dispatch(request, *args, **kwargs)
-        # The basket changed by this request (added to, priced, paid) is
-        # stored with the answer.
+        # The basket changed by this request (added to, priced, paid, the
+        # note of the product just added shown) is stored with the answer.
         self.cart.write(response)
-        if self._added_shown:
-            response.delete_cookie(
-                self.cart.added_cookie, path=self.cart.path, samesite="Lax"
-            )
         return response
-
-    def take_just_added(self) -> int | None:
-        """The product the visitor just added (its card says so once)."""
-        raw = self.request.COOKIES.get(self.cart.added_cookie)
-        if raw is None:
-            return None
-        self._added_shown = True
-        return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
     @property
     def is_eligible(self) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import (
     HttpRequest,
@@ -34,7 +33,6 @@ from ..forms import (
     CartQuantityForm,
     CartRemoveForm,
 )
-from .catalog import JUST_ADDED_SECONDS
 
 
 class CartView(ShopMixin, TemplateView):
@@ -48,7 +46,7 @@ class CartView(ShopMixin, TemplateView):
                 self.request,
                 _("Certains produits ne sont plus disponibles et ont été retirés."),
             )
-        just_added = self.take_just_added()
+        just_added = self.cart.take_just_added()
         added = next((ln for ln in cart.lines if ln.product.pk == just_added), None)
         if added is not None:
             messages.success(
@@ -129,15 +127,7 @@ class CartAddView(View):
                 f"{reverse('shop:home', args=[org_slug])}#produit-{product_id}"
             )
         if added:
-            response.set_cookie(
-                cart.added_cookie,
-                str(product_id),
-                max_age=JUST_ADDED_SECONDS,
-                path=cart.path,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+            cart.note_added(product_id)
         cart.write(response)
         return response
 

@@ -16,10 +16,6 @@ from comptoir.catalog.selectors import offers_for
 from comptoir.organizations.models import Organization
 from comptoir.storefront.mixins import ShopMixin
 
-# How long the product just put in the basket is remembered for its card to
-# say so after the redirect (the next page shown forgets it anyway).
-JUST_ADDED_SECONDS = 60
-
 
 def home(request: HttpRequest) -> HttpResponse:
     """`/` leads to the first organization's shop (the demo's `/try/`)."""
@@ -56,7 +52,7 @@ class ShopHomeView(ShopMixin, TemplateView):
                 self.request,
                 _("Certains produits ne sont plus disponibles et ont été retirés."),
             )
-        just_added = self.take_just_added()
+        just_added = self.cart.take_just_added()
         added = next((o for o in offers if o.product.pk == just_added), None)
         if added is not None:
             messages.success(
