@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from comptoir.core.prepared import PreparedQuery
 from comptoir.customers.models import Client
 
 from .models import GroupPrice, Product
@@ -30,6 +31,48 @@ class Offer:
     group_name: str  # "" for the public price
 
 
+def _group_prices(
+    *, organization_id: int, client_id: int, product_ids: list[int] | None
+) -> QuerySet[GroupPrice]:
+    """The prices of the client's private-shop groups, as plain values."""
+    rows = GroupPrice.objects.filter(
+        group__clients=client_id,
+        group__private_shop=True,
+        group__organization_id=organization_id,
+    )
+    if product_ids is not None:
+        rows = rows.filter(product_id__in=product_ids)
+    return rows.values_list("product_id", "price_incl", "group__name")  # type: ignore[return-value]
+
+
+def _offered_products(
+    *, organization_id: int, client_id: int | None, product_ids: list[int] | None
+) -> QuerySet[Product]:
+    """Active products open to the client: public ones, and those its
+    private-shop groups price."""
+    products = Product.objects.filter(
+        organization_id=organization_id, active=True
+    ).select_related("park", "slot_schedule")
+    if product_ids is not None:
+        products = products.filter(pk__in=product_ids)
+    visible = Q(public=True)
+    if client_id is not None:
+        visible |= Q(
+            pk__in=GroupPrice.objects.filter(
+                group__clients=client_id,
+                group__private_shop=True,
+                group__organization_id=organization_id,
+            ).values("product_id")
+        )
+    return products.filter(visible)
+
+
+# Every shop page, basket and checkout prices with them: compiled once per
+# shape (a basket's length; core.prepared). The rows are read every time.
+_GROUP_PRICES = PreparedQuery[tuple[int, Decimal | None, str]](_group_prices)
+_OFFERED_PRODUCTS = PreparedQuery[Product](_offered_products)
+
+
 def offers_for(
     *,
     organization_id: int,
@@ -43,36 +86,24 @@ def offers_for(
     added): the same rule, without loading the whole catalog. Prices are
     read from the database on every call, never cached.
     """
+    ids: list[int] | None = None
     if product_ids is not None:
         # No such row past the column's range; the database would refuse it.
-        product_ids = {pk for pk in product_ids if 0 < pk <= MAX_ID}
-        if not product_ids:
+        ids = sorted({pk for pk in product_ids if 0 < pk <= MAX_ID})
+        if not ids:
             return []
-    products = Product.objects.filter(
-        organization_id=organization_id, active=True
-    ).select_related("park", "slot_schedule")
-    if product_ids is not None:
-        products = products.filter(pk__in=product_ids)
-    # The client's group prices first, as plain values (no joined models):
-    # they say which private products it may see, then one query reads the
-    # products themselves, public or opened to it.
+    client_id = None if client is None else client.pk
+    # The client's group prices as plain values (no joined models), and the
+    # products themselves, public or opened to it by one of those groups.
     group_prices: dict[int, list[tuple[Decimal | None, str]]] = {}
-    if client is not None:
-        rows = GroupPrice.objects.filter(
-            group__clients=client,
-            group__private_shop=True,
-            group__organization_id=organization_id,
-        )
-        if product_ids is not None:
-            rows = rows.filter(product_id__in=product_ids)
-        for product_id, price, group_name in rows.values_list(
-            "product_id", "price_incl", "group__name"
+    if client_id is not None:
+        for product_id, price, group_name in _GROUP_PRICES.fetch(
+            organization_id=organization_id, client_id=client_id, product_ids=ids
         ):
             group_prices.setdefault(product_id, []).append((price, group_name))
-    if group_prices:
-        products = products.filter(Q(public=True) | Q(pk__in=group_prices))
-    else:
-        products = products.filter(public=True)
+    products = _OFFERED_PRODUCTS.fetch(
+        organization_id=organization_id, client_id=client_id, product_ids=ids
+    )
     offers: dict[int, Offer] = {}
     for product in products:
         best = Offer(product, product.price_incl, "") if product.public else None

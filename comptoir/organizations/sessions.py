@@ -21,7 +21,7 @@ session whose row is gone (`UpdateError`, as with Django's backend).
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,11 +33,13 @@ from django.contrib.auth.middleware import (
 )
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, router
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from comptoir.core.prepared import PreparedQuery
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -48,6 +50,17 @@ if TYPE_CHECKING:
 _resolving: ContextVar[SessionBase | None] = ContextVar(
     "comptoir_resolving_session", default=None
 )
+
+
+def _session_with_user(*, session_key: str, now: dt.datetime) -> QuerySet[Session]:
+    model: type[Session] = apps.get_model("organizations", "Session")
+    return model.objects.select_related("user__client__initial_park").filter(
+        session_key=session_key, expire_date__gt=now
+    )
+
+
+# Every request of a signed-in member runs it: compiled once (core.prepared).
+_SESSION_WITH_USER = PreparedQuery["Session"](_session_with_user)
 
 
 class SessionStore(DatabaseSessionStore):
@@ -61,16 +74,13 @@ class SessionStore(DatabaseSessionStore):
 
     def _get_session_from_db(self) -> Session | None:
         self.user_row = None
-        try:
-            session = (
-                cast("type[Session]", self.model)
-                .objects.select_related("user__client__initial_park")
-                .get(session_key=self.session_key, expire_date__gt=timezone.now())
+        session = None
+        if self.session_key is not None:
+            # A key the store would refuse is never read (`_validate_session_key`).
+            session = _SESSION_WITH_USER.first(
+                session_key=self.session_key, now=timezone.now()
             )
-        except (self.model.DoesNotExist, SuspiciousOperation) as e:
-            if isinstance(e, SuspiciousOperation):
-                logger = logging.getLogger(f"django.security.{type(e).__name__}")
-                logger.warning(str(e))
+        if session is None:
             self._session_key = None
             return None
         self.user_row = session.user

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, QuerySet
-from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from comptoir.alerts.models import AlertKind
@@ -19,6 +18,7 @@ from comptoir.sales.models import Channel, Payment, Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
 from comptoir.sales.services import (
     PaymentMismatch,
+    ReadWith,
     SaleNotPayable,
     abandon_sale,
     lock_for_payment,
@@ -108,15 +108,20 @@ def _sale_of(organization: Organization, notification: Notification) -> Sale | N
 
 
 def _applied(
-    organization_id: int, notification: Notification
+    *, organization_id: int, provider: str, event_id: str
 ) -> QuerySet[ProviderEvent]:
     """The log lines of this provider event, when it was received already
     (not counting its own redeliveries)."""
     return ProviderEvent.objects.filter(
-        organization_id=organization_id,
-        provider=notification.provider,
-        event_id=notification.event_id,
+        organization_id=organization_id, provider=provider, event_id=event_id
     ).exclude(outcome=EventOutcome.DUPLICATE)
+
+
+def _event_applied(*, organization_id: int, provider: str, event_id: str) -> Exists:
+    """`_applied`, as an expression read with the locked sale."""
+    return Exists(
+        _applied(organization_id=organization_id, provider=provider, event_id=event_id)
+    )
 
 
 def _duplicate(
@@ -153,7 +158,14 @@ def apply_notification(
             if paid is not None:
                 return paid
     sale = _sale_of(organization, notification)
-    if notification.event_id and _applied(organization.pk, notification).exists():
+    if (
+        notification.event_id
+        and _applied(
+            organization_id=organization.pk,
+            provider=notification.provider,
+            event_id=notification.event_id,
+        ).exists()
+    ):
         return _duplicate(organization, sale, notification)
     status = notification.status
     if status == PaymentStatus.REFUND:
@@ -286,14 +298,21 @@ def _pay(
     duplicate check, then the payment, the checkout session and the log.
     """
     amount: Decimal | None = notification.amount
-    read_with: dict[str, BaseExpression] = {}
+    read_with: dict[str, ReadWith] = {}
     if notification.event_id:
-        read_with["event_applied"] = Exists(_applied(organization.pk, notification))
+        read_with["event_applied"] = _event_applied
     try:
         with transaction.atomic():
             try:
                 sale = lock_for_payment(
-                    named, organization=organization, read_with=read_with
+                    named,
+                    organization=organization,
+                    read_with=read_with,
+                    read_values={
+                        "organization_id": organization.pk,
+                        "provider": notification.provider,
+                        "event_id": notification.event_id,
+                    },
                 )
             except Sale.DoesNotExist:
                 return None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from comptoir.catalog.slots import slot_length
 from comptoir.core import audit
 from comptoir.core.clock import business_date
 from comptoir.core.numbering import take_next_number
+from comptoir.core.prepared import PreparedQuery, Shape
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import CLIENT_ELIGIBLE, with_client_eligibility
@@ -195,11 +197,43 @@ class PaymentOutcome:
     invoices: list
 
 
+# An expression read with the locked sale (`lock_for_payment`), built from
+# the values given beside it.
+ReadWith = Callable[..., BaseExpression]
+
+
+def _payment_lines(
+    *,
+    lookups: tuple[str, ...],
+    with_organization: bool,
+    read_with: tuple[tuple[str, ReadWith], ...],
+    **values: object,
+) -> QuerySet[SaleLine]:
+    """The locked read of `lock_for_payment`; values named `sale.<lookup>`
+    and `read.<name>`."""
+    related = ["sale__park", "sale__client", "product"]
+    if with_organization:
+        related.append("sale__organization")
+    lines = with_client_eligibility(
+        SaleLine.objects.filter(**{f"sale__{k}": values[f"sale.{k}"] for k in lookups})
+        .select_for_update(of=("sale",))
+        .select_related(*related),
+        client_field="sale__client",
+    )
+    read = {k.removeprefix("read."): v for k, v in values.items() if k[:5] == "read."}
+    return lines.annotate(**{name: build(**read) for name, build in read_with})
+
+
+# Compiled once per kind of lookup: it runs in every paid order.
+_PAYMENT_LINES = PreparedQuery[SaleLine](_payment_lines)
+
+
 def lock_for_payment(
     sale: Mapping[str, object],
     *,
     organization: Organization | None = None,
-    read_with: Mapping[str, BaseExpression] | None = None,
+    read_with: Mapping[str, ReadWith] | None = None,
+    read_values: Mapping[str, object] | None = None,
 ) -> Sale:
     """The one sale the field lookups `sale` name, read as `record_payment`
     needs it, in its transaction and in one statement; `Sale.DoesNotExist`
@@ -208,22 +242,22 @@ def lock_for_payment(
     Read through its lines with their products, each joined to the sale row,
     locked (the first lock of the payment, docs/locking.md), to its park and
     client, and to whether that client is eligible for online invoices (the
-    invoice rule, `hooks.sale_paid`, reads it from the sale); `read_with`'s
-    expressions (about anything but the row) are read in the same
-    statement and set on the sale. `organization`: the sale's, at hand;
-    read with it otherwise.
+    invoice rule, `hooks.sale_paid`, reads it from the sale); each of
+    `read_with`'s functions, called with `read_values`, gives an expression
+    (about anything but the row) read in the same statement and set on the
+    sale under its name. `organization`: the sale's, at hand; read with it
+    otherwise. The statement is compiled once per kind of lookup
+    (`core.prepared`): lookups' values and `read_values` must be plain
+    values (ids, text, UUIDs, datetimes).
     """
     read_with = dict(read_with or {})
-    related = ["sale__park", "sale__client", "product"]
-    if organization is None:
-        related.append("sale__organization")
-    lines = list(
-        with_client_eligibility(
-            SaleLine.objects.filter(**{f"sale__{k}": v for k, v in sale.items()})
-            .select_for_update(of=("sale",))
-            .select_related(*related),
-            client_field="sale__client",
-        ).annotate(**read_with)
+    read_values = dict(read_values or {}) if read_with else {}
+    lines = _PAYMENT_LINES.fetch(
+        lookups=Shape(tuple(sorted(sale))),
+        with_organization=organization is None,
+        read_with=Shape(tuple(sorted(read_with.items()))),
+        **{f"sale.{k}": v for k, v in sale.items()},
+        **{f"read.{k}": v for k, v in read_values.items()},
     )
     if not lines:
         # `create_sale` refuses an empty basket: a sale without lines is not
@@ -234,7 +268,9 @@ def lock_for_payment(
                 .select_for_update(of=("self",))
                 .select_related("park", "client", "organization")
             )
-            .annotate(**read_with)
+            .annotate(
+                **{name: build(**read_values) for name, build in read_with.items()}
+            )
             .get()
         )
         _set_prefetched(found, "lines", [])

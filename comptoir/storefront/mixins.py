@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.generic.base import ContextMixin, View
 
 from comptoir.customers.access import home_park, member_client
 from comptoir.customers.selectors import is_online_invoice_eligible
-from comptoir.organizations.models import Organization
+from comptoir.organizations.selectors import organization_by_slug
 
 from .cart import Cart
 
@@ -25,10 +24,12 @@ class ShopMixin(ContextMixin, View):
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
-        self.organization = get_object_or_404(
-            Organization.objects.select_related(*self.organization_related),
-            slug=kwargs["org_slug"],
+        organization = organization_by_slug(
+            kwargs["org_slug"], related=self.organization_related
         )
+        if organization is None:
+            raise Http404
+        self.organization = organization
         self.client = member_client(request, self.organization)
         self.park = home_park(self.organization, self.client)
         self.cart = Cart(request, self.organization.slug)

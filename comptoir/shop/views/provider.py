@@ -12,14 +12,13 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from comptoir.organizations.models import Organization
+from comptoir.organizations.selectors import organization_by_slug
 from comptoir.payments.models import EventOutcome
 from comptoir.payments.notifications import UnknownSale, receive_notification
 from comptoir.payments.providers import (
@@ -118,9 +117,9 @@ class NotificationView(View):
     """Server-to-server notifications: no CSRF token, a signature instead."""
 
     def post(self, request: HttpRequest, org_slug: str, provider: str) -> HttpResponse:
-        organization = get_object_or_404(
-            Organization.objects.select_related("payment_account"), slug=org_slug
-        )
+        organization = organization_by_slug(org_slug, related=("payment_account",))
+        if organization is None:
+            raise Http404
         payment_provider = get_provider(provider)
         if payment_provider is None:
             raise Http404
