@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet, Sum
 
+from comptoir.core.prepared import PreparedQuery
 from comptoir.customers.models import Client
 
 from .models import (
@@ -31,6 +32,16 @@ def sales_of(organization_id: int) -> QuerySet[Sale]:
     )
 
 
+def _paid_sale_ids(*, public_id: uuid.UUID) -> QuerySet[Sale, int]:
+    return Sale.objects.filter(public_id=public_id, status=SaleStatus.PAID).values_list(
+        "pk", flat=True
+    )[:1]
+
+
+# Asked by the first basket addition after every checkout (core.prepared).
+_PAID_SALE_IDS = PreparedQuery[int](_paid_sale_ids)
+
+
 def is_paid_sale(public_id: str) -> bool:
     """Whether the sale of this public id is paid (False for no such sale).
 
@@ -41,7 +52,7 @@ def is_paid_sale(public_id: str) -> bool:
         key = uuid.UUID(public_id)
     except ValueError:
         return False
-    return Sale.objects.filter(public_id=key, status=SaleStatus.PAID).exists()
+    return bool(_PAID_SALE_IDS.fetch(public_id=key))
 
 
 def paid_sales_of(organization_id: int) -> QuerySet[Sale]:
