@@ -86,9 +86,15 @@ def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        # DBConfig is a TypedDict: at run time the same plain dict.
-        return cast(dict[str, Any], config)
+        config = cast(
+            # DBConfig is a TypedDict: at run time the same plain dict.
+            dict[str, Any],
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True),
+        )
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            # The same write lock, journal and durability as the default file.
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        return config
     # A fresh clone has no var/: `manage.py migrate` alone must work.
     default_sqlite.parent.mkdir(parents=True, exist_ok=True)
     return {

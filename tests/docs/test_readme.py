@@ -83,6 +83,16 @@ def test_the_default_sqlite_database_creates_its_folder(tmp_path, monkeypatch):
     assert target.parent.is_dir()
 
 
+def test_a_sqlite_database_url_gets_the_default_files_write_lock_and_journal(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/other.sqlite3")
+    config = database_from_env(tmp_path / "unused.sqlite3")
+    assert config["NAME"] == f"{tmp_path}/other.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
 def test_the_readme_manage_commands_run_in_order_from_a_fresh_copy(tmp_path):
     """`manage.py migrate` without make, then every other manage.py line."""
     files = subprocess.run(
