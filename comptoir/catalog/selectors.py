@@ -33,7 +33,7 @@ class Offer:
 
 def _group_prices(
     *, organization_id: int, client_id: int, product_ids: list[int] | None
-) -> QuerySet[GroupPrice]:
+) -> QuerySet[GroupPrice, tuple[int, Decimal | None, str]]:
     """The prices of the client's private-shop groups, as plain values."""
     rows = GroupPrice.objects.filter(
         group__clients=client_id,
@@ -42,7 +42,7 @@ def _group_prices(
     )
     if product_ids is not None:
         rows = rows.filter(product_id__in=product_ids)
-    return rows.values_list("product_id", "price_incl", "group__name")  # type: ignore[return-value]
+    return rows.values_list("product_id", "price_incl", "group__name")
 
 
 def _offered_products(
