@@ -19,7 +19,7 @@ return the new key goes through `save()` itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,6 +132,103 @@ def insert(obj: Model, *, using: str | None = None) -> None:
         raw=False,
         using=using,
     )
+
+
+@dataclass(frozen=True)
+class _InsertMany:
+    sql: str
+    by_column: bool  # PostgreSQL's UNNEST: one array per column
+
+
+def _compile_insert_many(
+    objs: Sequence[Any], fields: list[Field], values: list[list[Any]], using: str
+) -> _InsertMany | None:
+    """Django's INSERT of `objs`, if its parameters are `values` as they are
+    (row after row, or one list per column): proved on this call."""
+    meta = objs[0]._meta
+    query = InsertQuery(type(objs[0]))
+    query.insert_values(fields, list(objs))
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning = list(meta.db_returning_fields)
+    statements = compiler.as_sql()
+    if len(statements) != 1:
+        return None
+    # The new keys are set as the database returns them, no converter between.
+    if compiler.get_converters([f.get_col(meta.db_table) for f in returning]):
+        return None
+    sql, params = statements[0]
+    if list(params) == [value for row in values for value in row]:
+        return _InsertMany(sql, by_column=False)
+    if list(params) == [list(column) for column in zip(*values, strict=True)]:
+        return _InsertMany(sql, by_column=True)
+    return None
+
+
+_inserts_many: dict[tuple[type[Model], str, str, int], _InsertMany | None] = {}
+MANY = 50  # rows of one statement; more go through `bulk_create`
+
+
+def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
+    """`Model.objects.bulk_create(objs)` for new rows of one model, each
+    given its new key (no signals, as `bulk_create` sends none)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    rows: list[Any] = list(objs)
+    meta = model._meta
+    if (
+        not _plain(model)
+        or len(rows) > MANY
+        or any(type(row) is not model or row.pk is not None for row in rows)
+        or meta.auto_field is None
+        or not connection.features.can_return_rows_from_bulk_insert
+    ):
+        model._default_manager.using(using).bulk_create(objs)
+        return
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not f.generated and f is not meta.auto_field
+    ]
+    for row in rows:
+        row._prepare_related_fields_for_save(operation_name="bulk_create")
+    raw = [[f.pre_save(row, True) for f in fields] for row in rows]
+    if any(_any_expression(values) for values in raw):
+        model._default_manager.using(using).bulk_create(objs)
+        return
+    values = [
+        [
+            f.get_db_prep_save(value, connection)
+            for f, value in zip(fields, row, strict=True)
+        ]
+        for row in raw
+    ]
+    key = (model, using, connection.vendor, len(rows))
+    if key not in _inserts_many:
+        _inserts_many[key] = _compile_insert_many(rows, fields, values, using)
+    compiled = _inserts_many[key]
+    if compiled is None:
+        model._default_manager.using(using).bulk_create(objs)
+        return
+    params = (
+        [list(column) for column in zip(*values, strict=True)]
+        if compiled.by_column
+        else [value for row in values for value in row]
+    )
+    with transaction.mark_for_rollback_on_error(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            returned = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+    if len(returned) != len(rows):
+        raise DatabaseError("The database did not return every new row's key.")
+    returning = list(meta.db_returning_fields)
+    for row, values_returned in zip(rows, returned, strict=True):
+        for field, value in zip(returning, values_returned, strict=True):
+            setattr(row, field.attname, value)
+        row._state.adding = False
+        row._state.db = using
 
 
 def _compile_update(

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from comptoir.core import rows
 from comptoir.core.models import AuditEvent, Counter
+from comptoir.invoicing.models import InvoiceTaxLine
+from comptoir.invoicing.services import issue_invoices
 from comptoir.sales.models import Payment, PaymentMethod, Sale
 from tests import factories
 
@@ -191,3 +193,51 @@ def test_a_primary_key_is_not_updatable(organization):
 
     with pytest.raises(ValueError, match="not an updatable field"):
         rows.update(event, ("id",))
+
+
+def _tax_lines(invoice_id: int, n: int) -> list:
+    return [
+        InvoiceTaxLine(
+            invoice_id=invoice_id,
+            vat_rate=Decimal("20.00") if i % 2 else None,
+            vat_category="S" if i % 2 else "O",
+            base=Decimal(10 + i),
+            vat=Decimal("2.00"),
+            total_incl=Decimal(12 + i),
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("n", [1, 3, rows.MANY + 1])
+def test_rows_inserted_together_are_those_bulk_create_inserts(park, n):
+    invoice = factories_invoice(park)
+    expected = InvoiceTaxLine.objects.bulk_create(_tax_lines(invoice.pk, n))
+    lines = _tax_lines(invoice.pk, n)
+
+    with CaptureQueriesContext(connection) as ctx:
+        rows.insert_many(lines)
+
+    assert len(ctx) == 1
+    # Each object has its own row's key, in order.
+    assert [line.pk for line in lines] == sorted(line.pk for line in lines)
+    assert all(not line._state.adding for line in lines)
+    assert all(line.pk > expected[-1].pk for line in lines)
+    for line, twin in zip(lines, expected, strict=True):
+        assert _row(InvoiceTaxLine, line.pk) == _row(InvoiceTaxLine, twin.pk)
+
+
+def factories_invoice(park):
+    products = factories.products(park)
+    client = factories.client(park)
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
+    return issue_invoices(sale=sale)[0]
+
+
+def test_no_row_is_no_statement():
+    with CaptureQueriesContext(connection) as ctx:
+        rows.insert_many([])
+
+    assert len(ctx) == 0

@@ -281,7 +281,7 @@ def _issue_document(
     rows.insert(document)
     for tax_line in tax_lines:
         tax_line.invoice = document
-    InvoiceTaxLine.objects.bulk_create(tax_lines)
+    rows.insert_many(tax_lines)
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
     rows.update(counter, ("last_hash", "seal"))
