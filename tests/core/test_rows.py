@@ -53,6 +53,7 @@ def test_an_inserted_row_is_the_row_save_inserts(organization):
     assert inserted.at is not None and inserted.at >= saved.at
     expected = _row(AuditEvent, saved.pk) | {"at": inserted.at}
     assert _row(AuditEvent, inserted.pk) == expected
+    assert rows._inserts[(AuditEvent, "default", connection.vendor, False)]
     # The same columns, in the same order, as `save()`'s statement.
     assert _columns(ctx) == _columns_of_save(organization)
 
@@ -225,6 +226,10 @@ def test_rows_inserted_together_are_those_bulk_create_inserts(park, n):
     assert all(line.pk > expected[-1].pk for line in lines)
     for line, twin in zip(lines, expected, strict=True):
         assert _row(InvoiceTaxLine, line.pk) == _row(InvoiceTaxLine, twin.pk)
+    # Up to MANY rows, the statement compiled once is the one run (its
+    # parameters matched Django's on this database), not `bulk_create`.
+    compiled = rows._inserts_many.get((InvoiceTaxLine, "default", connection.vendor, n))
+    assert (compiled is not None) == (n <= rows.MANY)
 
 
 def factories_invoice(park):
