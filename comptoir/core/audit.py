@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from .models import AuditEvent
+from .rows import insert
 
 
 def _type(obj: models.Model) -> str:
@@ -26,7 +27,7 @@ def record(
         organization = getattr(obj, "organization", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         organization=organization,
         actor=actor,
         action=action,
@@ -34,6 +35,8 @@ def record(
         object_id=str(obj.pk),
         data=data or {},
     )
+    insert(event)
+    return event
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:

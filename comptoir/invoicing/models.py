@@ -165,6 +165,8 @@ class Invoice(models.Model):
         return self.number
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # Issuing inserts a new document with `core.rows.insert`, without
+        # this method: it only guards documents already issued.
         if not self._state.adding:
             update_fields = kwargs.get("update_fields")
             if (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from comptoir.core.rows import insert
 from comptoir.sales.models import Sale
 
 from .models import ProviderEvent
@@ -19,7 +20,7 @@ def log_event(
     message: str = "",
 ) -> ProviderEvent:
     """One line of the provider log."""
-    return ProviderEvent.objects.create(
+    event = ProviderEvent(
         organization_id=organization_id,
         sale=sale,
         provider=notification.provider,
@@ -31,6 +32,8 @@ def log_event(
         currency=notification.currency,
         message=message,
     )
+    insert(event)
+    return event
 
 
 @dataclass(frozen=True)

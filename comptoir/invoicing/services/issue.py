@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
-from comptoir.core import audit
+from comptoir.core import audit, rows
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
 from comptoir.core.numbering import lock_and_take_next
@@ -277,13 +277,14 @@ def _issue_document(
         for b in totals.breakdown
     ]
     document.hash = seal_document(document, tax_lines=tax_lines)
-    document.save(force_insert=True)
+    # Not through `Invoice.save()`, which only guards issued documents.
+    rows.insert(document)
     for tax_line in tax_lines:
         tax_line.invoice = document
-    InvoiceTaxLine.objects.bulk_create(tax_lines)
+    rows.insert_many(tax_lines)
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
-    counter.save(update_fields=["last_hash", "seal"])
+    rows.update(counter, ("last_hash", "seal"))
     return document
 
 

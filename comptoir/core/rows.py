@@ -1,0 +1,295 @@
+"""Rows written as `Model.save()` writes them, their SQL compiled once.
+
+`obj.save(force_insert=True)` builds an `InsertQuery` and compiles it on
+every call, `save(update_fields=…)` an `UpdateQuery`: for the few rows
+every paid order writes (the payment, the sale paid, the invoice, the
+counter's chain end, the audit event, the provider log line) that costs
+more CPU than the database's own work. `insert()` and `update()` keep the
+statement, compiled once per model, database and columns, and run what
+`save()` runs around it: related fields checked, `pre_save` and
+`post_save` sent, each value prepared by its field (`pre_save`, then
+`get_db_prep_save`), the returned key set, the transaction marked for
+rollback when the statement fails. A model's own `save()` is not called:
+use them only for models whose `save()` adds nothing to a plain write.
+
+A model with parents or `order_with_respect_to`, a proxy, a value that is
+an expression (a database default, `F()`), or a database that cannot
+return the new key goes through `save()` itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Field, Model
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    returning: list[Field]
+    returning_params: tuple[Any, ...]
+
+
+def _plain(model: type[Model]) -> bool:
+    meta = model._meta
+    return not (meta.proxy or meta.parents or meta.order_with_respect_to)
+
+
+def _compile_insert(
+    row: Any, fields: list[Field], using: str, connection: Any
+) -> _Insert | None:
+    """Django's INSERT of `row`, if it binds one parameter per field."""
+    meta = row._meta
+    returning = list(meta.db_returning_fields)
+    if returning and not connection.features.can_return_columns_from_insert:
+        return None
+    query = InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning
+    statements = compiler.as_sql()
+    if len(statements) != 1:
+        return None
+    sql, params = statements[0]
+    placeholders = ", ".join(["%s"] * len(fields))
+    if len(params) != len(fields) or f"VALUES ({placeholders})" not in sql:
+        return None
+    # The new key is set as the database returns it, no converter between.
+    if compiler.get_converters([f.get_col(meta.db_table) for f in returning]):
+        return None
+    return _Insert(sql, returning, tuple(compiler.returning_params))
+
+
+def _any_expression(values: Iterable[object]) -> bool:
+    return any(hasattr(value, "resolve_expression") for value in values)
+
+
+_inserts: dict[tuple[type[Model], str, str, bool], _Insert | None] = {}
+
+
+def insert(obj: Model, *, using: str | None = None) -> None:
+    """`obj.save(force_insert=True)` for a new row."""
+    model = type(obj)
+    if not _plain(model):
+        obj.save(force_insert=True, using=using)
+        return
+    row: Any = obj  # Django's private save steps are not in the stubs.
+    meta = model._meta
+    using = using or router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    row._prepare_related_fields_for_save(operation_name="save")
+    pre_save.send(
+        sender=model, instance=obj, raw=False, using=using, update_fields=None
+    )
+    if not row._is_pk_set(meta):
+        setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))
+    pk_set = row._is_pk_set(meta)
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not f.generated and (pk_set or f is not meta.auto_field)
+    ]
+    compiled = None
+    if not _any_expression(getattr(obj, f.attname) for f in fields):
+        key = (model, using, connection.vendor, pk_set)
+        if key not in _inserts:
+            _inserts[key] = _compile_insert(row, fields, using, connection)
+        compiled = _inserts[key]
+    # After compiling, which ran them too: the row gets what the object has.
+    raw = [f.pre_save(obj, True) for f in fields]
+    if _any_expression(raw):
+        compiled = None
+    with transaction.mark_for_rollback_on_error(using=using):
+        if compiled is None:
+            # Django's own statement (the signal above is not sent again).
+            row._save_table(cls=model, force_insert=True, using=using)
+        else:
+            values = [
+                f.get_db_prep_save(value, connection)
+                for f, value in zip(fields, raw, strict=True)
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, values)
+                if compiled.returning:
+                    returned = connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
+                        cursor, compiled.returning_params
+                    )
+                    for value, field in zip(returned, compiled.returning, strict=True):
+                        setattr(obj, field.attname, value)
+    obj._state.db = using
+    obj._state.adding = False
+    post_save.send(
+        sender=model,
+        instance=obj,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=using,
+    )
+
+
+@dataclass(frozen=True)
+class _InsertMany:
+    sql: str
+    by_column: bool  # PostgreSQL's UNNEST: one array per column
+
+
+def _compile_insert_many(
+    objs: Sequence[Any], fields: list[Field], values: list[list[Any]], using: str
+) -> _InsertMany | None:
+    """Django's INSERT of `objs`, if its parameters are `values` as they are
+    (row after row, or one list per column): proved on this call."""
+    meta = objs[0]._meta
+    query = InsertQuery(type(objs[0]))
+    query.insert_values(fields, list(objs))
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning = list(meta.db_returning_fields)
+    statements = compiler.as_sql()
+    if len(statements) != 1:
+        return None
+    # The new keys are set as the database returns them, no converter between.
+    if compiler.get_converters([f.get_col(meta.db_table) for f in returning]):
+        return None
+    sql, params = statements[0]
+    if list(params) == [value for row in values for value in row]:
+        return _InsertMany(sql, by_column=False)
+    if list(params) == [list(column) for column in zip(*values, strict=True)]:
+        return _InsertMany(sql, by_column=True)
+    return None
+
+
+_inserts_many: dict[tuple[type[Model], str, str, int], _InsertMany | None] = {}
+MANY = 50  # rows of one statement; more go through `bulk_create`
+
+
+def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
+    """`Model.objects.bulk_create(objs)` for new rows of one model, each
+    given its new key (no signals, as `bulk_create` sends none)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    rows: list[Any] = list(objs)
+    meta = model._meta
+    if (
+        not _plain(model)
+        or len(rows) > MANY
+        or any(type(row) is not model or row.pk is not None for row in rows)
+        or meta.auto_field is None
+        or not connection.features.can_return_rows_from_bulk_insert
+    ):
+        model._default_manager.using(using).bulk_create(objs)
+        return
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not f.generated and f is not meta.auto_field
+    ]
+    for row in rows:
+        row._prepare_related_fields_for_save(operation_name="bulk_create")
+    raw = [[f.pre_save(row, True) for f in fields] for row in rows]
+    if any(_any_expression(values) for values in raw):
+        model._default_manager.using(using).bulk_create(objs)
+        return
+    values = [
+        [
+            f.get_db_prep_save(value, connection)
+            for f, value in zip(fields, row, strict=True)
+        ]
+        for row in raw
+    ]
+    key = (model, using, connection.vendor, len(rows))
+    if key not in _inserts_many:
+        _inserts_many[key] = _compile_insert_many(rows, fields, values, using)
+    compiled = _inserts_many[key]
+    if compiled is None:
+        model._default_manager.using(using).bulk_create(objs)
+        return
+    params = (
+        [list(column) for column in zip(*values, strict=True)]
+        if compiled.by_column
+        else [value for row in values for value in row]
+    )
+    with transaction.mark_for_rollback_on_error(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            returned = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+    if len(returned) != len(rows):
+        raise DatabaseError("The database did not return every new row's key.")
+    returning = list(meta.db_returning_fields)
+    for row, values_returned in zip(rows, returned, strict=True):
+        for field, value in zip(returning, values_returned, strict=True):
+            setattr(row, field.attname, value)
+        row._state.adding = False
+        row._state.db = using
+
+
+def _compile_update(
+    model: type[Model], fields: tuple[str, ...], connection: Any
+) -> tuple[str, list[Field]]:
+    meta = model._meta
+    qn = connection.ops.quote_name
+    targets = [meta.get_field(name) for name in fields]
+    columns = []
+    for field in targets:
+        if not isinstance(field, Field) or not field.concrete or field.primary_key:
+            raise ValueError(f"{meta.label}.{field.name} is not an updatable field.")
+        columns.append(f"{qn(field.column)} = %s")
+    table = qn(meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {', '.join(columns)} "  # noqa: S608
+        f"WHERE {table}.{qn(meta.pk.column)} = %s"
+    )
+    return sql, [f for f in targets if isinstance(f, Field)]
+
+
+_updates: dict[tuple[type[Model], str, tuple[str, ...]], tuple[str, list[Field]]] = {}
+
+
+def update(obj: Model, fields: tuple[str, ...], *, using: str | None = None) -> None:
+    """`obj.save(update_fields=fields)` for a saved row: one `UPDATE … SET`
+    of those columns `WHERE` its primary key; `DatabaseError` when the row
+    is gone, as `save()` raises."""
+    model = type(obj)
+    using = using or obj._state.db or router.db_for_write(model, instance=obj)
+    if not _plain(model) or not fields:
+        obj.save(update_fields=fields, using=using)
+        return
+    row: Any = obj
+    meta = model._meta
+    connection = connections[using]
+    key = (model, connection.vendor, fields)
+    if key not in _updates:
+        _updates[key] = _compile_update(model, fields, connection)
+    sql, targets = _updates[key]
+    if _any_expression(getattr(obj, f.attname) for f in targets):
+        obj.save(update_fields=fields, using=using)
+        return
+    update_fields = frozenset(fields)
+    row._prepare_related_fields_for_save(operation_name="save", fields=targets)
+    pre_save.send(
+        sender=model, instance=obj, raw=False, using=using, update_fields=update_fields
+    )
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
+    values.append(meta.pk.get_db_prep_value(obj.pk, connection))
+    with transaction.mark_for_rollback_on_error(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            if cursor.rowcount == 0:
+                raise DatabaseError("Save with update_fields did not affect any rows.")
+    obj._state.db = using
+    post_save.send(
+        sender=model,
+        instance=obj,
+        created=False,
+        update_fields=update_fields,
+        raw=False,
+        using=using,
+    )
