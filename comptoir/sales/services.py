@@ -132,8 +132,8 @@ def create_sale(
                 )
             )
         sale.total_incl = sum((ln.total_incl for ln in lines), Decimal("0.00"))
-        sale.save(force_insert=True)
-        SaleLine.objects.bulk_create(lines)
+        rows.insert(sale)
+        rows.insert_many(lines)
     return sale
 
 
