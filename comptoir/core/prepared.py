@@ -42,10 +42,10 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -53,6 +53,7 @@ from django.db.models.query import (
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
@@ -145,7 +146,7 @@ class _Compiled:
     slots: list[_Slot]
     compiler: SQLCompiler | None
     for_update: bool
-    kind: str  # "model", "tuples" or "flat"
+    kind: str  # "model", "tuples", "flat" or "update"
     init_list: list[str]
     model_span: tuple[int, int]
     populators: list[Any]
@@ -181,11 +182,10 @@ class PreparedQuery(Generic[T]):
 
     def fetch(self, **values: Any) -> list[T]:
         """The rows `build(**values)` would give, in its order."""
-        # Lists are read by position: sets and repeated iteration must agree.
-        values = {
-            name: list(value) if isinstance(value, set | frozenset) else value
-            for name, value in values.items()
-        }
+        values = _listed(values)
+        return list(self._run(self._compiled_for(values), values))
+
+    def _compiled_for(self, values: dict[str, Any]) -> _Compiled:
         shape = _shape_of(values)
         compiled = self._shapes.get(shape)
         if compiled is None or connections[compiled.alias].vendor != compiled.vendor:
@@ -193,7 +193,7 @@ class PreparedQuery(Generic[T]):
             if len(self._shapes) >= MAX_SHAPES:
                 self._shapes.clear()
             self._shapes[shape] = compiled
-        return list(self._run(compiled, values))
+        return compiled
 
     def first(self, **values: Any) -> T | None:
         rows = self.fetch(**values)
@@ -381,6 +381,81 @@ class PreparedQuery(Generic[T]):
             for name, position in compiled.annotations:
                 setattr(obj, name, row[position])
             yield obj
+
+
+# The arguments of `PreparedUpdate` that are new values of columns.
+_SET = "set:"
+
+
+class PreparedUpdate(PreparedQuery[int]):
+    """`build(**values).update(**changes)`, its SQL compiled once per shape
+    (the names of the columns changed are part of it). `run` returns the
+    number of rows changed, as `QuerySet.update` does. Only for an update
+    of the queryset's own table (no parent model)."""
+
+    def run(self, changes: dict[str, Any], **values: Any) -> int:
+        if not changes:
+            raise PreparationError("Nothing to update.")
+        values = _listed({**values, **{_SET + k: v for k, v in changes.items()}})
+        compiled = self._compiled_for(values)
+        assert compiled.sql is not None
+        connection = connections[compiled.alias]
+        params = [slot.value(values) for slot in compiled.slots]
+        with transaction.mark_for_rollback_on_error(using=compiled.alias):
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                return cursor.rowcount
+
+    def _compile(
+        self, arguments: dict[str, Any]
+    ) -> tuple[QuerySet[Any], SQLCompiler, str | None, list[Any]]:
+        changes = {k[len(_SET) :]: v for k, v in arguments.items() if k[:4] == _SET}
+        queryset = self.build(**{k: v for k, v in arguments.items() if k[:4] != _SET})
+        queryset._for_write = True  # type: ignore[attr-defined]
+        # What `QuerySet.update` compiles (ordering aside: neither SQLite nor
+        # PostgreSQL orders an UPDATE).
+        query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+        query.add_update_values(changes)
+        if query.get_related_updates():
+            raise PreparationError("An update of a parent table is not prepared.")
+        query.clear_ordering(force=True)
+        query.clear_select_clause()
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        if not sql:
+            raise PreparationError("The update compiles to no statement.")
+        return queryset, compiler, sql, list(params)
+
+    def _describe(
+        self,
+        queryset: QuerySet[Any],
+        compiler: SQLCompiler,
+        sql: str | None,
+        slots: list[_Slot],
+        connection: Any,
+    ) -> _Compiled:
+        return _Compiled(
+            alias=queryset.db,
+            vendor=connection.vendor,
+            sql=sql,
+            slots=slots,
+            compiler=None,
+            for_update=False,
+            kind="update",
+            init_list=[],
+            model_span=(0, 0),
+            populators=[],
+            annotations=[],
+            converters=[],
+        )
+
+
+def _listed(values: dict[str, Any]) -> dict[str, Any]:
+    # Lists are read by position: sets and repeated iteration must agree.
+    return {
+        name: list(value) if isinstance(value, set | frozenset) else value
+        for name, value in values.items()
+    }
 
 
 def _same(a: object, b: object) -> bool:

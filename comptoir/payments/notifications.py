@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from comptoir.alerts.models import AlertKind
 from comptoir.alerts.services import raise_alert
+from comptoir.core.prepared import PreparedUpdate
 from comptoir.organizations.models import Organization
 from comptoir.sales.models import Channel, Payment, Sale, SaleStatus
 from comptoir.sales.selectors import sales_of
@@ -122,6 +123,14 @@ def _event_applied(*, organization_id: int, provider: str, event_id: str) -> Exi
     return Exists(
         _applied(organization_id=organization_id, provider=provider, event_id=event_id)
     )
+
+
+def _open_sessions(*, sale_id: int) -> QuerySet[CheckoutSession]:
+    return CheckoutSession.objects.filter(sale_id=sale_id, status=SessionStatus.OPEN)
+
+
+# Every paid order closes its checkout session: compiled once (core.prepared).
+_CLOSE_OPEN_SESSIONS = PreparedUpdate(_open_sessions)
 
 
 def _duplicate(
@@ -333,8 +342,9 @@ def _pay(
                 savepoint=False,
                 locked=True,
             )
-            CheckoutSession.objects.filter(sale=sale, status=SessionStatus.OPEN).update(
-                status=SessionStatus.COMPLETE, checked_at=timezone.now()
+            _CLOSE_OPEN_SESSIONS.run(
+                {"status": SessionStatus.COMPLETE, "checked_at": timezone.now()},
+                sale_id=sale.pk,
             )
             log_event(
                 organization_id=sale.organization_id,

@@ -17,9 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comptoir.catalog.models import Product
-from comptoir.core.prepared import PreparationError, PreparedQuery, Shape
+from comptoir.core.prepared import (
+    PreparationError,
+    PreparedQuery,
+    PreparedUpdate,
+    Shape,
+)
 from comptoir.customers.models import Client
-from comptoir.sales.models import Sale, SaleLine
+from comptoir.sales.models import Sale, SaleLine, SaleStatus
 from tests import factories
 
 
@@ -230,3 +235,54 @@ def test_values_it_cannot_bind_are_refused(db):
     )
     with pytest.raises(PreparationError, match="naive"):
         naive.fetch(at=dt.datetime(2026, 1, 1))
+
+
+def _of_park(*, park_id: int, status: str) -> QuerySet[Sale]:
+    return Sale.objects.filter(park_id=park_id, status=status)
+
+
+CLOSE = PreparedUpdate(_of_park)
+
+
+def test_an_update_changes_the_rows_the_queryset_would_and_counts_them(
+    park, products, member
+):
+    other_park = factories.park(park.organization)
+    pending = [
+        factories.online_sale(where, member, factories.basket(products, ("ticket", 1)))
+        for where in (park, park, other_park)
+    ]
+    at = timezone.now() - dt.timedelta(minutes=5)
+    changed = CLOSE.run(
+        {"status": SaleStatus.ABANDONED, "paid_at": at},
+        park_id=park.pk,
+        status=SaleStatus.PENDING,
+    )
+    assert changed == 2
+    rows = {s.pk: (s.status, s.paid_at) for s in Sale.objects.all()}
+    assert rows[pending[0].pk] == (SaleStatus.ABANDONED, at)
+    assert rows[pending[1].pk] == (SaleStatus.ABANDONED, at)
+    assert rows[pending[2].pk] == (SaleStatus.PENDING, None)
+    # Compiled already: the next run binds its own values, not the first's.
+    assert (
+        CLOSE.run(
+            {"status": SaleStatus.ABANDONED, "paid_at": at},
+            park_id=other_park.pk,
+            status=SaleStatus.PENDING,
+        )
+        == 1
+    )
+    assert Sale.objects.get(pk=pending[2].pk).status == SaleStatus.ABANDONED
+
+
+def test_an_update_names_its_columns_in_its_shape(park, products, member):
+    sale = factories.online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
+    at = timezone.now()
+    CLOSE.run({"paid_at": at}, park_id=park.pk, status=SaleStatus.PENDING)
+    CLOSE.run({"status": SaleStatus.ABANDONED}, park_id=park.pk, status=sale.status)
+    sale.refresh_from_db()
+    assert (sale.status, sale.paid_at) == (SaleStatus.ABANDONED, at)
+    with pytest.raises(PreparationError):
+        CLOSE.run({}, park_id=park.pk, status=SaleStatus.PENDING)
