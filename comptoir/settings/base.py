@@ -83,12 +83,18 @@ SQLITE_OPTIONS = {
 
 
 def database_from_env(default_sqlite: Path) -> dict[str, Any]:
-    """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite."""
+    """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite;
+    SQLite, embedded or named by URL, always with SQLITE_OPTIONS."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        parsed = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         # DBConfig is a TypedDict: at run time the same plain dict.
-        return cast(dict[str, Any], config)
+        config = cast(dict[str, Any], parsed)
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            # A SQLite file named by URL locks and journals like the default
+            # one: BEGIN IMMEDIATE is what docs/locking.md relies on.
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        return config
     # A fresh clone has no var/: `manage.py migrate` alone must work.
     default_sqlite.parent.mkdir(parents=True, exist_ok=True)
     return {
