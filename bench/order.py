@@ -21,7 +21,8 @@ Figures are `time.process_time()` of this process (CPU, not wall: the
 machine is shared) and the number of SQL statements, median over the
 orders after a warm-up. With `--database-url` the database named in the
 URL is dropped and recreated (never point it at a database you keep);
-without it, SQLite in a temporary folder. Asserts nothing about time.
+without it, SQLite in a temporary folder, opened as the embedded default
+is (`SQLITE_OPTIONS`: WAL, `BEGIN IMMEDIATE`). Asserts nothing about time.
 
 Then the same order in pretix, when its virtualenv exists (`make
 bench-pretix`, or `--pretix-python PATH`): pretix is a Django project of
