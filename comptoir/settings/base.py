@@ -83,16 +83,16 @@ SQLITE_OPTIONS = {
 
 
 def database_from_env(default_sqlite: Path) -> dict[str, Any]:
-    """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite;
-    SQLite, embedded or named by URL, always with SQLITE_OPTIONS."""
+    """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        parsed = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        # DBConfig is a TypedDict: at run time the same plain dict.
-        config = cast(dict[str, Any], parsed)
+        config = cast(
+            # DBConfig is a TypedDict: at run time the same plain dict.
+            dict[str, Any],
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True),
+        )
         if config["ENGINE"] == "django.db.backends.sqlite3":
-            # A SQLite file named by URL locks and journals like the default
-            # one: BEGIN IMMEDIATE is what docs/locking.md relies on.
+            # The same write lock, journal and durability as the default file.
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
         return config
     # A fresh clone has no var/: `manage.py migrate` alone must work.
