@@ -17,7 +17,9 @@ def test_the_added_products_card_says_so_with_the_basket_count(
 ):
     add_to_cart(as_member, organization, products["snack"])
     response = add_to_cart(as_member, organization, products["ticket"], quantity=2)
-    assert response["Location"].endswith(f"#produit-{products['ticket'].pk}")
+    assert response["Location"] == (
+        f"{shop(organization, 'home')}#produit-{products['ticket'].pk}"
+    )
     page = text(as_member.get(response["Location"]))
     note = card(page, products["ticket"])
     assert 'data-testid="added-note"' in note and 'role="status"' in note

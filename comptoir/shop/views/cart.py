@@ -8,9 +8,9 @@ from django.contrib import messages
 from django.http import (
     HttpRequest,
     HttpResponse,
+    HttpResponseRedirect,
 )
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -123,9 +123,10 @@ class CartAddView(View):
             # A booking needs its date and slot: the basket asks for them.
             response = redirect("shop:cart", org_slug=org_slug)
         else:
-            response = redirect(
-                f"{reverse('shop:home', args=[org_slug])}#produit-{product_id}"
-            )
+            # Back to the product's card on the shop's page, whose address
+            # the basket already holds (its cookies' path): no second
+            # reverse(), nor redirect()'s attempt at reversing a path.
+            response = HttpResponseRedirect(f"{cart.path}#produit-{product_id}")
         if added:
             cart.note_added(product_id)
         cart.write(response)
