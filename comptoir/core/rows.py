@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Field, Model
+from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
@@ -141,22 +142,36 @@ class _InsertMany:
 
 
 def _compile_insert_many(
-    objs: Sequence[Any], fields: list[Field], values: list[list[Any]], using: str
+    objs: Sequence[Any], fields: list[Field], using: str, *, ignore_conflicts: bool
 ) -> _InsertMany | None:
-    """Django's INSERT of `objs`, if its parameters are `values` as they are
-    (row after row, or one list per column): proved on this call."""
+    """Django's INSERT of `objs`, if its parameters are the fields' prepared
+    values as they are (row after row, or one list per column): proved on
+    this call."""
     meta = objs[0]._meta
-    query = InsertQuery(type(objs[0]))
+    query = InsertQuery(
+        type(objs[0]), on_conflict=OnConflict.IGNORE if ignore_conflicts else None
+    )
     query.insert_values(fields, list(objs))
     compiler = query.get_compiler(using=using)
-    compiler.returning_fields = returning = list(meta.db_returning_fields)
+    # Rows skipped on a conflict have no key to return (`bulk_create` sets none).
+    returning = [] if ignore_conflicts else list(meta.db_returning_fields)
+    compiler.returning_fields = returning or None
     statements = compiler.as_sql()
     if len(statements) != 1:
         return None
     # The new keys are set as the database returns them, no converter between.
-    if compiler.get_converters([f.get_col(meta.db_table) for f in returning]):
+    if returning and compiler.get_converters(
+        [f.get_col(meta.db_table) for f in returning]
+    ):
         return None
     sql, params = statements[0]
+    # What the compilation bound: each value as its field's `pre_save`, run
+    # by the compiler, left it on the object (a new `auto_now_add` time…).
+    connection = compiler.connection
+    values = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+        for obj in objs
+    ]
     if list(params) == [value for row in values for value in row]:
         return _InsertMany(sql, by_column=False)
     if list(params) == [list(column) for column in zip(*values, strict=True)]:
@@ -164,13 +179,17 @@ def _compile_insert_many(
     return None
 
 
-_inserts_many: dict[tuple[type[Model], str, str, int], _InsertMany | None] = {}
+_inserts_many: dict[tuple[type[Model], str, str, int, bool], _InsertMany | None] = {}
 MANY = 50  # rows of one statement; more go through `bulk_create`
 
 
-def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
-    """`Model.objects.bulk_create(objs)` for new rows of one model, each
-    given its new key (no signals, as `bulk_create` sends none)."""
+def insert_many(
+    objs: Sequence[Model], *, using: str | None = None, ignore_conflicts: bool = False
+) -> None:
+    """`Model.objects.bulk_create(objs, ignore_conflicts=…)` for new rows of
+    one model, each given its new key (no signals, as `bulk_create` sends
+    none). With `ignore_conflicts`, a row a unique constraint refuses is
+    skipped and, as with `bulk_create`, no object is given a key."""
     if not objs:
         return
     model = type(objs[0])
@@ -178,14 +197,21 @@ def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
     connection = connections[using]
     rows: list[Any] = list(objs)
     meta = model._meta
+
+    def fallback() -> None:
+        model._default_manager.using(using).bulk_create(
+            objs, ignore_conflicts=ignore_conflicts
+        )
+
     if (
         not _plain(model)
         or len(rows) > MANY
         or any(type(row) is not model or row.pk is not None for row in rows)
         or meta.auto_field is None
         or not connection.features.can_return_rows_from_bulk_insert
+        or (ignore_conflicts and not connection.features.supports_ignore_conflicts)
     ):
-        model._default_manager.using(using).bulk_create(objs)
+        fallback()
         return
     fields = [
         f
@@ -194,9 +220,19 @@ def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
     ]
     for row in rows:
         row._prepare_related_fields_for_save(operation_name="bulk_create")
+    if any(_any_expression(getattr(row, f.attname) for f in fields) for row in rows):
+        fallback()
+        return
+    key = (model, using, connection.vendor, len(rows), ignore_conflicts)
+    if key not in _inserts_many:
+        _inserts_many[key] = _compile_insert_many(
+            rows, fields, using, ignore_conflicts=ignore_conflicts
+        )
+    compiled = _inserts_many[key]
+    # After compiling, which ran them too: the rows get what the objects have.
     raw = [[f.pre_save(row, True) for f in fields] for row in rows]
-    if any(_any_expression(values) for values in raw):
-        model._default_manager.using(using).bulk_create(objs)
+    if compiled is None or any(_any_expression(values) for values in raw):
+        fallback()
         return
     values = [
         [
@@ -205,13 +241,6 @@ def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
         ]
         for row in raw
     ]
-    key = (model, using, connection.vendor, len(rows))
-    if key not in _inserts_many:
-        _inserts_many[key] = _compile_insert_many(rows, fields, values, using)
-    compiled = _inserts_many[key]
-    if compiled is None:
-        model._default_manager.using(using).bulk_create(objs)
-        return
     params = (
         [list(column) for column in zip(*values, strict=True)]
         if compiled.by_column
@@ -220,7 +249,13 @@ def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
     with transaction.mark_for_rollback_on_error(using=using):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            returned = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+            if ignore_conflicts:
+                returned = None
+            else:
+                returned = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+    if returned is None:
+        # As `bulk_create` with `ignore_conflicts`: no key, state untouched.
+        return
     if len(returned) != len(rows):
         raise DatabaseError("The database did not return every new row's key.")
     returning = list(meta.db_returning_fields)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from comptoir.core import audit
+from comptoir.core import audit, rows
 from comptoir.organizations.models import Organization, User
 from comptoir.sales.models import Sale, SaleStatus
 from comptoir.sales.services import SaleError, abandon_sale
@@ -102,7 +102,7 @@ def start_payment(*, sale: Sale, return_url: str, cancel_url: str) -> str:
     with transaction.atomic():
         # ON CONFLICT DO NOTHING: a session the provider gave back again
         # (same idempotency key) keeps its row, in one statement.
-        CheckoutSession.objects.bulk_create(
+        rows.insert_many(
             [
                 CheckoutSession(
                     provider=provider.name,

@@ -17,6 +17,7 @@ from comptoir.core import rows
 from comptoir.core.models import AuditEvent, Counter
 from comptoir.invoicing.models import InvoiceTaxLine
 from comptoir.invoicing.services import issue_invoices
+from comptoir.payments.models import CheckoutSession
 from comptoir.sales.models import Payment, PaymentMethod, Sale
 from tests import factories
 
@@ -228,7 +229,9 @@ def test_rows_inserted_together_are_those_bulk_create_inserts(park, n):
         assert _row(InvoiceTaxLine, line.pk) == _row(InvoiceTaxLine, twin.pk)
     # Up to MANY rows, the statement compiled once is the one run (its
     # parameters matched Django's on this database), not `bulk_create`.
-    compiled = rows._inserts_many.get((InvoiceTaxLine, "default", connection.vendor, n))
+    compiled = rows._inserts_many.get(
+        (InvoiceTaxLine, "default", connection.vendor, n, False)
+    )
     assert (compiled is not None) == (n <= rows.MANY)
 
 
@@ -246,3 +249,38 @@ def test_no_row_is_no_statement():
         rows.insert_many([])
 
     assert len(ctx) == 0
+
+
+def test_a_row_a_unique_constraint_refuses_is_skipped_when_asked(park, member):
+    sale = factories.online_sale(
+        park, member, factories.basket(factories.products(park), ("ticket", 1))
+    )
+
+    def session(url: str) -> CheckoutSession:
+        return CheckoutSession(
+            organization_id=park.organization_id,
+            sale=sale,
+            provider="simulator",
+            session_id="cs_same",
+            url=url,
+            expires_at=timezone.now(),
+        )
+
+    first, again = session("https://first.example"), session("https://again.example")
+    rows.insert_many([first], ignore_conflicts=True)
+    with CaptureQueriesContext(connection) as ctx:
+        rows.insert_many([again], ignore_conflicts=True)  # no error: skipped
+    assert len(ctx) == 1
+    stored = CheckoutSession.objects.get(session_id="cs_same")
+    assert stored.url == "https://first.example"
+    # Its `auto_now_add` time is the one the object was given, not the one
+    # the statement's compilation made up.
+    assert stored.created_at == first.created_at
+    # As bulk_create: no key, it cannot know one for a skipped row.
+    assert again.pk is None
+    compiled = rows._inserts_many.get(
+        (CheckoutSession, "default", connection.vendor, 1, True)
+    )
+    assert compiled is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert_many([session("https://third.example")])
