@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
@@ -144,14 +144,17 @@ class _Compiled:
     vendor: str
     sql: str | None  # None: the ORM would run no query (an empty `__in`)
     slots: list[_Slot]
-    compiler: SQLCompiler | None
-    for_update: bool
     kind: str  # "model", "tuples", "flat" or "update"
-    init_list: list[str]
-    model_span: tuple[int, int]
-    populators: list[Any]
-    annotations: list[tuple[str, int]]
-    converters: list[tuple[int, list[Callable[..., Any]], Any]]
+    for_update: bool = False
+    # How rows are built (`_run`), as the compiler described its columns.
+    converters: list[tuple[int, list[Callable[..., Any]], Any]] = field(
+        default_factory=list
+    )
+    model: type[Model] | None = None
+    model_span: tuple[int, int] = (0, 0)
+    init_list: list[str] = field(default_factory=list)
+    populators: list[Any] = field(default_factory=list)
+    annotations: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _shape_of(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -313,14 +316,8 @@ class PreparedQuery(Generic[T]):
             vendor=connection.vendor,
             sql=sql,
             slots=slots,
-            compiler=compiler if sql is not None else None,
-            for_update=bool(queryset.query.select_for_update),
             kind=kinds[iterable],
-            init_list=[],
-            model_span=(0, 0),
-            populators=[],
-            annotations=[],
-            converters=[],
+            for_update=bool(queryset.query.select_for_update),
         )
         if sql is None:
             return compiled
@@ -336,6 +333,7 @@ class PreparedQuery(Generic[T]):
         if compiled.kind == "model":
             info = compiler.klass_info
             assert info is not None
+            compiled.model = info["model"]
             start, end = info["select_fields"][0], info["select_fields"][-1] + 1
             compiled.model_span = (start, end)
             compiled.init_list = [
@@ -371,8 +369,8 @@ class PreparedQuery(Generic[T]):
 
     @staticmethod
     def _instances(compiled: _Compiled, rows: Iterable[Any]) -> Iterator[Model]:
-        assert compiled.compiler is not None and compiled.compiler.klass_info
-        model = compiled.compiler.klass_info["model"]
+        model = compiled.model
+        assert model is not None
         start, end = compiled.model_span
         for row in rows:
             obj = model.from_db(compiled.alias, compiled.init_list, row[start:end])
@@ -434,20 +432,7 @@ class PreparedUpdate(PreparedQuery[int]):
         slots: list[_Slot],
         connection: Any,
     ) -> _Compiled:
-        return _Compiled(
-            alias=queryset.db,
-            vendor=connection.vendor,
-            sql=sql,
-            slots=slots,
-            compiler=None,
-            for_update=False,
-            kind="update",
-            init_list=[],
-            model_span=(0, 0),
-            populators=[],
-            annotations=[],
-            converters=[],
-        )
+        return _Compiled(queryset.db, connection.vendor, sql, slots, kind="update")
 
 
 def _listed(values: dict[str, Any]) -> dict[str, Any]:
