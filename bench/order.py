@@ -19,7 +19,11 @@ not run in the notification. The catalog is a park's: 40 public products,
 
 Figures are `time.process_time()` of this process (CPU, not wall: the
 machine is shared) and the number of SQL statements, median over the
-orders after a warm-up. With `--database-url` the database named in the
+orders after a warm-up. On a PostgreSQL of this machine, the CPU its
+processes spent meanwhile is added, per order: what the database server
+does for those statements. `--invoicing off` runs the same order for a
+group without online invoices: the difference is what issuing the invoice
+costs. With `--database-url` the database named in the
 URL is dropped and recreated (never point it at a database you keep);
 without it, SQLite in a temporary folder, opened as the embedded default
 is (`SQLITE_OPTIONS`: WAL, `BEGIN IMMEDIATE`). Asserts nothing about time.
@@ -55,6 +59,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.load import postgres_cpu  # noqa: E402
+
 STEPS = ("cart add (ticket)", "cart add (snack)", "checkout", "notification")
 SIMULATOR_SIGNATURE_HEADER = "HTTP_X_SIMULATOR_SIGNATURE"
 
@@ -74,6 +80,16 @@ class QueryCounter:
         if self.keep_sql:
             self.sql.append(sql)
         return execute(sql, params, many, context)
+
+
+def local_postgres_cpu() -> float | None:
+    """CPU seconds so far of every process of the PostgreSQL cluster on this
+    machine (`bench.load.postgres_cpu`); None when it is not readable here
+    (a server elsewhere)."""
+    try:
+        return postgres_cpu()
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 
 def setup_django(database_url: str | None) -> str:
@@ -131,14 +147,15 @@ def recreate_postgres_database(settings_dict: dict) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def make_world():
-    """A park with a real catalog and a member of two private-shop groups."""
+def make_world(*, invoicing: bool = True):
+    """A park with a real catalog and a member of two private-shop groups;
+    `invoicing`: whether one of them has online invoices on."""
     from comptoir.catalog.models import GroupPrice, Product, ProductKind
     from tests import factories
 
     org = factories.organization("bench")
     park = factories.park(org, series="BN")
-    ce = factories.group(org, online_invoices=True, name="CE Bench")
+    ce = factories.group(org, online_invoices=invoicing, name="CE Bench")
     club = factories.group(org, online_invoices=False, name="Club Bench")
     member = factories.client(park, groups=[ce, club], with_account=True)
     products = factories.products(park)
@@ -252,36 +269,44 @@ def bench_comptoir(args: argparse.Namespace) -> None:
     from comptoir.invoicing.models import Invoice
     from comptoir.sales.models import Sale, SaleStatus
 
-    org, member, products = make_world()
+    org, member, products = make_world(invoicing=args.invoicing == "on")
     http = HttpClient()
     http.force_login(member.user)
     provider = HttpClient(enforce_csrf_checks=True)
     counter = QueryCounter()
     runs = []
+    postgres = connection.vendor == "postgresql"
+    server_before = server_after = None
     with connection.execute_wrapper(counter):
         for n in range(args.warmup + args.orders):
+            if postgres and n == args.warmup:
+                server_before = local_postgres_cpu()
             result = one_order(http, provider, org, products, counter)
             if n >= args.warmup:
                 runs.append(result)
+        server_after = local_postgres_cpu() if postgres else None
         if args.show_sql:
             counter.keep_sql = True
             one_order(http, provider, org, products, counter)
             counter.keep_sql = False
+    server = (
+        (server_after - server_before) / args.orders
+        if server_before is not None and server_after is not None
+        else None
+    )
     if args.profile:
         print(f"Where the CPU goes (cProfile, {args.profile} orders more)")
         profile_steps(http, provider, org, products, counter, args.profile)
         print()
     paid = Sale.objects.filter(status=SaleStatus.PAID).count()
     invoices = Invoice.objects.count()
-    assert (
-        paid == invoices == (args.warmup + args.orders + args.show_sql + args.profile)
-    ), (
-        paid,
-        invoices,
-    )
+    ordered = args.warmup + args.orders + args.show_sql + args.profile
+    issued = ordered if args.invoicing == "on" else 0
+    assert (paid, invoices) == (ordered, issued), (paid, invoices)
 
     print(
-        f"Comptoir, one paid order ({connection.vendor}), "
+        f"Comptoir, one paid order ({connection.vendor}, online invoicing "
+        f"{args.invoicing}), "
         f"median of {args.orders} orders after {args.warmup} warm-up"
     )
     print(f"  {'step':<24} {'CPU ms':>8} {'p90':>7} {'queries':>8}")
@@ -298,6 +323,18 @@ def bench_comptoir(args: argparse.Namespace) -> None:
         f"  {'paid order, total':<24} {statistics.median(totals):8.2f} "
         f"{percentile(totals, 0.9):7.2f} {statistics.median(queries):8.0f}"
     )
+    if server is not None:
+        # Its own work for these statements: what a checkout costs the
+        # database server, beside what it costs Django.
+        mean = statistics.fmean(totals)
+        print(
+            f"  PostgreSQL server         {1000 * server:8.2f} ms a paid order "
+            "(mean; every process of the cluster, from /proc)"
+        )
+        print(
+            f"  this process + PostgreSQL {mean + 1000 * server:8.2f} ms a paid "
+            f"order (mean; this process alone {mean:.2f})"
+        )
     print(f"  {paid} sales paid, {invoices} invoices issued")
 
 
@@ -449,6 +486,13 @@ def main() -> int:
         help="PostgreSQL database to DROP and recreate (default: SQLite in /tmp)",
     )
     parser.add_argument("--skip-pretix", action="store_true")
+    parser.add_argument(
+        "--invoicing",
+        choices=("on", "off"),
+        default="on",
+        help="the member's group issues invoices online (default) or not: "
+        "run both to see what online invoicing costs",
+    )
     parser.add_argument(
         "--pretix-python",
         metavar="PATH",
