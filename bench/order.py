@@ -20,13 +20,15 @@ not run in the notification. The catalog is a park's: 40 public products,
 Figures are `time.process_time()` of this process (CPU, not wall: the
 machine is shared) and the number of SQL statements, median over the
 orders after a warm-up. On a PostgreSQL of this machine, the CPU its
-processes spent meanwhile is added, per order: what the database server
-does for those statements. `--invoicing off` runs the same order for a
-group without online invoices: the difference is what issuing the invoice
-costs. With `--database-url` the database named in the
-URL is dropped and recreated (never point it at a database you keep);
-without it, SQLite in a temporary folder, opened as the embedded default
-is (`SQLITE_OPTIONS`: WAL, `BEGIN IMMEDIATE`). Asserts nothing about time.
+processes spent during each order is added (mean per order): what the
+database server does for those statements. `--invoicing off` runs the
+same order for a group without online invoices; `--invoicing both`
+alternates orders of each, so that the machine's other load weighs on
+both alike, and prints what issuing the invoice costs an order. With
+`--database-url` the database named in the URL is dropped and recreated
+(never point it at a database you keep); without it, SQLite in a
+temporary folder, opened as the embedded default is (`SQLITE_OPTIONS`:
+WAL, `BEGIN IMMEDIATE`). Asserts nothing about time.
 
 Then the same order in pretix, when its virtualenv exists (`make
 bench-pretix`, or `--pretix-python PATH`): pretix is a Django project of
@@ -59,7 +61,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import postgres_cpu  # noqa: E402
+from bench.stack import psql  # noqa: E402
 
 STEPS = ("cart add (ticket)", "cart add (snack)", "checkout", "notification")
 SIMULATOR_SIGNATURE_HEADER = "HTTP_X_SIMULATOR_SIGNATURE"
@@ -80,16 +82,6 @@ class QueryCounter:
         if self.keep_sql:
             self.sql.append(sql)
         return execute(sql, params, many, context)
-
-
-def local_postgres_cpu() -> float | None:
-    """CPU seconds so far of every process of the PostgreSQL cluster on this
-    machine (`bench.load.postgres_cpu`); None when it is not readable here
-    (a server elsewhere)."""
-    try:
-        return postgres_cpu()
-    except (OSError, subprocess.CalledProcessError):
-        return None
 
 
 def setup_django(database_url: str | None) -> str:
@@ -261,54 +253,112 @@ def one_order(http, provider, org, products, counter) -> list[tuple[float, int]]
     return results
 
 
+def postgres_pids() -> list[int] | None:
+    """The pids of the PostgreSQL cluster of this machine: its postmaster and
+    every child now (backends, WAL writer, checkpointer…); None when it is
+    not readable here (a server elsewhere)."""
+    try:
+        data_dir = psql("SHOW data_directory")
+        postmaster = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return None
+    pids = [postmaster]
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # not a process, or gone meanwhile
+        if int(stat[1]) == postmaster:
+            pids.append(int(entry.name))
+    return pids
+
+
+def postgres_ns(pids: list[int]) -> int:
+    """Nanoseconds on a CPU so far of `pids` (/proc/<pid>/schedstat, finer
+    than the clock ticks of /proc/<pid>/stat); a process gone counts 0."""
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except OSError:
+            pass
+    return total
+
+
 def bench_comptoir(args: argparse.Namespace) -> None:
     setup_django(args.database_url)
     from django.db import connection
     from django.test import Client as HttpClient
 
+    from comptoir.customers.models import CustomerGroup
     from comptoir.invoicing.models import Invoice
     from comptoir.sales.models import Sale, SaleStatus
 
-    org, member, products = make_world(invoicing=args.invoicing == "on")
+    # "both": the same member, its group's switch turned on and off between
+    # orders, so that what the machine does meanwhile weighs on both alike.
+    arms = ("on", "off") if args.invoicing == "both" else (args.invoicing,)
+    org, member, products = make_world(invoicing=arms[0] == "on")
+    group = CustomerGroup.objects.get(organization=org, name="CE Bench")
     http = HttpClient()
     http.force_login(member.user)
     provider = HttpClient(enforce_csrf_checks=True)
     counter = QueryCounter()
-    runs = []
-    postgres = connection.vendor == "postgresql"
-    server_before = server_after = None
+    runs: dict[str, list] = {arm: [] for arm in arms}
+    server_ns: dict[str, list[int]] = {arm: [] for arm in arms}
+    # Read once the order's connection is open, so that its backend is one.
+    connection.ensure_connection()
+    pids = postgres_pids() if connection.vendor == "postgresql" else None
+    issued = 0
     with connection.execute_wrapper(counter):
-        for n in range(args.warmup + args.orders):
-            if postgres and n == args.warmup:
-                server_before = local_postgres_cpu()
+        for n in range((args.warmup + args.orders) * len(arms)):
+            arm = arms[n % len(arms)]
+            if len(arms) > 1:
+                CustomerGroup.objects.filter(pk=group.pk).update(
+                    online_invoices=arm == "on"
+                )
+            issued += arm == "on"
+            before = postgres_ns(pids) if pids else 0
             result = one_order(http, provider, org, products, counter)
-            if n >= args.warmup:
-                runs.append(result)
-        server_after = local_postgres_cpu() if postgres else None
+            after = postgres_ns(pids) if pids else 0
+            if n >= args.warmup * len(arms):
+                runs[arm].append(result)
+                server_ns[arm].append(after - before)
         if args.show_sql:
             counter.keep_sql = True
             one_order(http, provider, org, products, counter)
             counter.keep_sql = False
-    server = (
-        (server_after - server_before) / args.orders
-        if server_before is not None and server_after is not None
-        else None
-    )
+            issued += arms[-1] == "on"
     if args.profile:
         print(f"Where the CPU goes (cProfile, {args.profile} orders more)")
         profile_steps(http, provider, org, products, counter, args.profile)
         print()
+        issued += args.profile * (arms[-1] == "on")
     paid = Sale.objects.filter(status=SaleStatus.PAID).count()
     invoices = Invoice.objects.count()
-    ordered = args.warmup + args.orders + args.show_sql + args.profile
-    issued = ordered if args.invoicing == "on" else 0
+    ordered = (args.warmup + args.orders) * len(arms) + args.show_sql + args.profile
     assert (paid, invoices) == (ordered, issued), (paid, invoices)
 
-    print(
-        f"Comptoir, one paid order ({connection.vendor}, online invoicing "
-        f"{args.invoicing}), "
-        f"median of {args.orders} orders after {args.warmup} warm-up"
-    )
+    totals = {}
+    for arm in arms:
+        print(
+            f"Comptoir, one paid order ({connection.vendor}, online invoicing "
+            f"{arm}), median of {args.orders} orders after {args.warmup} warm-up"
+            + (" (alternating with the other)" if len(arms) > 1 else "")
+        )
+        totals[arm] = print_runs(runs[arm], server_ns[arm] if pids else None)
+    if len(arms) > 1:
+        on, off = totals["on"], totals["off"]
+        print(
+            f"What online invoicing costs a paid order: {on - off:.2f} ms, "
+            f"{100 * (on - off) / on:.1f} % of the order with it "
+            "(this process + PostgreSQL, means)"
+        )
+    print(f"  {paid} sales paid, {invoices} invoices issued")
+
+
+def print_runs(runs: list, server_ns: list[int] | None) -> float:
+    """Print one table of `runs`; the mean CPU of an order, this process and
+    PostgreSQL's (when measured) together."""
     print(f"  {'step':<24} {'CPU ms':>8} {'p90':>7} {'queries':>8}")
     for i, name in enumerate(STEPS):
         cpu = [1000 * run[i][0] for run in runs]
@@ -323,19 +373,21 @@ def bench_comptoir(args: argparse.Namespace) -> None:
         f"  {'paid order, total':<24} {statistics.median(totals):8.2f} "
         f"{percentile(totals, 0.9):7.2f} {statistics.median(queries):8.0f}"
     )
-    if server is not None:
-        # Its own work for these statements: what a checkout costs the
-        # database server, beside what it costs Django.
-        mean = statistics.fmean(totals)
-        print(
-            f"  PostgreSQL server         {1000 * server:8.2f} ms a paid order "
-            "(mean; every process of the cluster, from /proc)"
-        )
-        print(
-            f"  this process + PostgreSQL {mean + 1000 * server:8.2f} ms a paid "
-            f"order (mean; this process alone {mean:.2f})"
-        )
-    print(f"  {paid} sales paid, {invoices} invoices issued")
+    mean = statistics.fmean(totals)
+    if server_ns is None:
+        return mean
+    # Its own work for these statements: what an order costs the database
+    # server, beside what it costs Django.
+    server = statistics.fmean(server_ns) / 1e6
+    print(
+        f"  PostgreSQL server         {server:8.2f} ms a paid order "
+        "(mean; every process of the cluster, /proc/<pid>/schedstat)"
+    )
+    print(
+        f"  this process + PostgreSQL {mean + server:8.2f} ms a paid order "
+        f"(mean; this process alone {mean:.2f})"
+    )
+    return mean + server
 
 
 # Where a step's CPU goes: functions whose cumulative time is reported as a
@@ -488,10 +540,10 @@ def main() -> int:
     parser.add_argument("--skip-pretix", action="store_true")
     parser.add_argument(
         "--invoicing",
-        choices=("on", "off"),
+        choices=("on", "off", "both"),
         default="on",
-        help="the member's group issues invoices online (default) or not: "
-        "run both to see what online invoicing costs",
+        help="the member's group issues invoices online (default) or not; "
+        "both: orders of each alternate, and what invoicing costs is printed",
     )
     parser.add_argument(
         "--pretix-python",
