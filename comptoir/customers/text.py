@@ -27,7 +27,11 @@ def is_forbidden(char: str) -> bool:
 
 def has_forbidden_chars(value: str) -> bool:
     """True when the text holds an invisible, control or non-character."""
-    return any(is_forbidden(char) for char in value or "")
+    if not value or value.isprintable():
+        # Python's printable: no "Other" character (C*, every forbidden
+        # category) and no separator but the space. Checked in C, at once.
+        return False
+    return any(is_forbidden(char) for char in value)
 
 
 def is_blank(value: str | None) -> bool:
@@ -39,4 +43,6 @@ def is_blank(value: str | None) -> bool:
 
 def strip_forbidden(value: str | None) -> str:
     """The text without its invisible, control and non-characters."""
+    if not has_forbidden_chars(value or ""):
+        return value or ""
     return "".join(char for char in value or "" if not is_forbidden(char))

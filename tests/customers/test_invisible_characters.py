@@ -10,7 +10,12 @@ import pytest
 
 from comptoir.customers.forms import ClientRecordForm
 from comptoir.customers.selectors import missing_invoice_fields
-from comptoir.customers.text import has_forbidden_chars, is_blank, strip_forbidden
+from comptoir.customers.text import (
+    has_forbidden_chars,
+    is_blank,
+    is_forbidden,
+    strip_forbidden,
+)
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services.documents import pdf_bytes
 from tests import factories
@@ -42,6 +47,18 @@ def test_invisible_text_counts_as_blank(value):
 def test_invisible_characters_are_forbidden(value):
     assert has_forbidden_chars(f"BAY{value}CORP")
     assert strip_forbidden(f"BAY{value}CORP") == "BAYCORP"
+
+
+def test_every_character_is_kept_or_stripped_by_its_category_alone():
+    # Whatever shortcut the checks take for ordinary text, each character of
+    # the first planes (controls, separators, accents, emoji, private use,
+    # unassigned, the non-characters) is judged by its Unicode category.
+    for code in [*range(0x3000), *range(0xD7F0, 0x10000), *range(0x1F300, 0x1F700)]:
+        char = chr(code)
+        for text in (char, f"Bay {char} Corp"):
+            kept = "" if is_forbidden(char) else char
+            assert strip_forbidden(text) == text.replace(char, kept), hex(code)
+            assert has_forbidden_chars(text) is is_forbidden(char), hex(code)
 
 
 def test_ordinary_text_is_allowed():
