@@ -6,6 +6,7 @@ import signal
 from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
@@ -23,6 +24,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings() -> Iterator[None]:
+    """A request in English leaves English active in its thread (the locale
+    middleware activates each request's language, and nothing turns it off
+    after the response): the next test starts in the settings' language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
