@@ -15,6 +15,9 @@ same configuration, measures:
 2. paid checkouts per second with online invoicing on (locust, headless,
    `--users` members looping without pause: the saturated rate);
 3. the same with the group's switch off (other members, same server);
+   both in two halves of `--duration`, in the order on, off, off, on, so
+   that the machine speeding up or slowing down meanwhile (another
+   tenant, the database growing) weighs on both alike;
 4. paid checkouts arriving at a constant `--rate` a second (open loop,
    bench/steady.py): the rate achieved and the latencies, counted from the
    instant each checkout was due;
@@ -208,6 +211,63 @@ def server_cpu_line(rows: dict) -> str:
     )
 
 
+PERCENTILES = ("50%", "95%", "99%")
+
+
+def merge_halves(first: dict, second: dict) -> dict:
+    """Two locust runs of the same members as one: counts and server CPU
+    added, rates over the time of both, percentiles the count-weighted mean
+    of the two runs' (locust gives no histogram to merge)."""
+    merged: dict = {}
+    for name in first.keys() & second.keys():
+        if name == "server_cpu":
+            merged[name] = {
+                side: first[name][side] + second[name][side] for side in first[name]
+            }
+            continue
+        a, b = first[name], second[name]
+        counts = [int(a["Request Count"]), int(b["Request Count"])]
+        rates = [float(a["Requests/s"]), float(b["Requests/s"])]
+        seconds = sum(c / r for c, r in zip(counts, rates, strict=True) if r)
+        row = {
+            "Request Count": str(sum(counts)),
+            "Failure Count": str(int(a["Failure Count"]) + int(b["Failure Count"])),
+            "Requests/s": str(sum(counts) / seconds if seconds else 0),
+        }
+        for key in PERCENTILES:
+            weighted = int(a[key]) * counts[0] + int(b[key]) * counts[1]
+            row[key] = str(round(weighted / sum(counts)) if sum(counts) else 0)
+        merged[name] = row
+    return merged
+
+
+def run_arms(stack: Stack, *, users: int, seconds: int, products: str):
+    """Online invoicing on and off, each in two halves of `seconds`, in the
+    order on, off, off, on; each arm's halves merged, its rates per half,
+    and the load generator's CPU share."""
+    half = max(seconds // 2, 5)
+    # Unmeasured: each worker's first requests on both paths (imports,
+    # statements compiled, connections opened) fall here.
+    for prefix in ("on", "off"):
+        run_locust(stack, prefix=prefix, users=users, seconds=3, products=products)
+    runs = []
+    for prefix in ("on", "off", "off", "on"):
+        rows, cpu = run_locust(
+            stack, prefix=prefix, users=users, seconds=half, products=products
+        )
+        runs.append((prefix, rows, cpu))
+    arms = {}
+    for prefix in ("on", "off"):
+        first, second = [rows for p, rows, _ in runs if p == prefix]
+        rates = [
+            float(rows.get("paid_checkout", {}).get("Requests/s", 0))
+            for rows in (first, second)
+        ]
+        arms[prefix] = (merge_halves(first, second), rates)
+    generator = sum(cpu for p, _, cpu in runs if p == "on") / 2
+    return arms, generator
+
+
 def describe(rows: dict, name: str) -> str:
     row = rows.get(name)
     if row is None:
@@ -361,20 +421,10 @@ def main() -> int:
         stack.start_web()
         print("wrk on /healthz, then locust (invoicing on, off)…", flush=True)
         ceiling = run_wrk(stack.base_url + "/healthz", 10)
-        on, cpu_on = run_locust(
-            stack,
-            prefix="on",
-            users=args.users,
-            seconds=args.duration,
-            products=products,
+        arms, cpu_on = run_arms(
+            stack, users=args.users, seconds=args.duration, products=products
         )
-        off, cpu_off = run_locust(
-            stack,
-            prefix="off",
-            users=args.users,
-            seconds=args.duration,
-            products=products,
-        )
+        (on, rates_on), (off, rates_off) = arms["on"], arms["off"]
         if args.rate:
             print(f"constant rate, {args.rate:g} paid checkouts/s…", flush=True)
             load_rate = os.getloadavg()[0]
@@ -431,11 +481,15 @@ def main() -> int:
     )
     print(f"trivial view (/healthz, wrk)      {ceiling:8.0f} req/s")
     print(f"paid checkouts, invoicing on      {describe(on, 'paid_checkout')}")
-    print("    (saturated: members loop without pause; goal ≥ 60/s)")
+    print(
+        "    (saturated: members loop without pause; goal ≥ 60/s; halves "
+        f"{rates_on[0]:.1f} and {rates_on[1]:.1f}/s, first and last)"
+    )
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
     print(server_cpu_line(on))
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
+    print(f"    (halves {rates_off[0]:.1f} and {rates_off[1]:.1f}/s, in the middle)")
     print(server_cpu_line(off))
     share = 100 * rate_on / ceiling
     cost = 100 * (1 - rate_on / rate_off) if rate_off else float("nan")

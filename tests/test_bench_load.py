@@ -1,0 +1,47 @@
+"""bench/load.py's arithmetic: two halves of a run make one figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.load import merge_halves
+
+
+def _row(count: int, rate: float, p50: int, p95: int, failures: int = 0) -> dict:
+    return {
+        "Request Count": str(count),
+        "Failure Count": str(failures),
+        "Requests/s": str(rate),
+        "50%": str(p50),
+        "95%": str(p95),
+        "99%": str(p95 + 10),
+    }
+
+
+def test_two_halves_are_one_run_over_the_time_of_both():
+    first = {
+        "paid_checkout": _row(100, 50.0, 200, 300, failures=1),
+        "server_cpu": {"web": 1.5, "db": 0.5},
+    }
+    second = {
+        "paid_checkout": _row(300, 100.0, 240, 400),
+        "server_cpu": {"web": 2.5, "db": 1.0},
+    }
+
+    merged = merge_halves(first, second)
+
+    row = merged["paid_checkout"]
+    # 400 checkouts in 2 s + 3 s: 80/s, not the mean of the rates (75/s).
+    assert float(row["Requests/s"]) == pytest.approx(80.0)
+    assert (row["Request Count"], row["Failure Count"]) == ("400", "1")
+    # Percentiles weighted by the checkouts of each half.
+    assert (row["50%"], row["95%"]) == ("230", "375")
+    assert merged["server_cpu"] == {"web": 4.0, "db": 1.5}
+
+
+def test_a_step_missing_from_a_half_is_left_out():
+    merged = merge_halves(
+        {"paid_checkout": _row(10, 5.0, 1, 2), "server_cpu": {"web": 0, "db": 0}},
+        {"server_cpu": {"web": 0, "db": 0}},
+    )
+    assert "paid_checkout" not in merged
