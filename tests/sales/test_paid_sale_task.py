@@ -113,3 +113,17 @@ def test_the_order_confirmation_reads_only_what_the_sale_has(
         f"billets-{sale.number}.pdf",
         f"{Invoice.objects.get(sale=sale).number}.pdf",
     }
+
+
+@pytest.mark.django_db
+def test_only_a_paid_sale_gets_its_confirmation(park, member, products):
+    basket = factories.basket(products, ("ticket", 1))
+    sale = factories.online_sale(park, member, basket)
+
+    assert send_order_confirmation(sale_id=sale.pk) == 0  # pending: nothing
+    assert mail.outbox == []
+    factories.pay(sale)
+    mail.outbox = []
+    # Once it is paid, it is.
+    assert send_order_confirmation(sale_id=sale.pk) == 1
+    assert mail.outbox[0].to == [member.email]
