@@ -100,22 +100,34 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server of this machine: its postmaster, then every
+    child alive now (backends, WAL writer, checkpointer, autovacuum…)."""
+    data_dir = psql("SHOW data_directory")
+    postmaster = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            child = _stat(int(entry.name))
+            if child is not None and int(child[1]) == postmaster:
+                children.append(int(entry.name))
+    return [postmaster, *children]
+
+
 def postgres_cpu() -> float:
     """CPU seconds so far of the whole PostgreSQL server: the postmaster,
     every live child (backends, WAL writer, checkpointer, autovacuum…) and
     every child already gone (the postmaster's `cutime`/`cstime`: a backend
     closed when its connection reached `conn_max_age` still counts)."""
-    data_dir = psql("SHOW data_directory")
-    postmaster = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    postmaster, *children = postgres_pids()
     fields = _stat(postmaster)
     if fields is None:
         return 0.0
     ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            child = _stat(int(entry.name))
-            if child is not None and int(child[1]) == postmaster:
-                ticks += int(child[11]) + int(child[12])
+    for pid in children:
+        child = _stat(pid)
+        if child is not None:
+            ticks += int(child[11]) + int(child[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

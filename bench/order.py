@@ -61,7 +61,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import psql  # noqa: E402
+from bench.load import postgres_pids  # noqa: E402
 
 STEPS = ("cart add (ticket)", "cart add (snack)", "checkout", "notification")
 SIMULATOR_SIGNATURE_HEADER = "HTTP_X_SIMULATOR_SIGNATURE"
@@ -253,24 +253,13 @@ def one_order(http, provider, org, products, counter) -> list[tuple[float, int]]
     return results
 
 
-def postgres_pids() -> list[int] | None:
-    """The pids of the PostgreSQL cluster of this machine: its postmaster and
-    every child now (backends, WAL writer, checkpointer…); None when it is
-    not readable here (a server elsewhere)."""
+def local_postgres_pids() -> list[int] | None:
+    """`bench.load.postgres_pids()`: the PostgreSQL server of this machine;
+    None when it is not readable here (a server elsewhere)."""
     try:
-        data_dir = psql("SHOW data_directory")
-        postmaster = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+        return postgres_pids()
     except (OSError, ValueError, subprocess.CalledProcessError):
         return None
-    pids = [postmaster]
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # not a process, or gone meanwhile
-        if int(stat[1]) == postmaster:
-            pids.append(int(entry.name))
-    return pids
 
 
 def postgres_ns(pids: list[int]) -> int:
@@ -312,7 +301,7 @@ def bench_comptoir(args: argparse.Namespace) -> None:
     server_ns: dict[str, list[int]] = {arm: [] for arm in arms}
     # Read once the order's connection is open, so that its backend is one.
     connection.ensure_connection()
-    pids = postgres_pids() if connection.vendor == "postgresql" else None
+    pids = local_postgres_pids() if connection.vendor == "postgresql" else None
     issued = 0
     with connection.execute_wrapper(counter):
         for n in range((args.warmup + args.orders) * len(arms)):
@@ -328,7 +317,7 @@ def bench_comptoir(args: argparse.Namespace) -> None:
             if pids and backend_pid(connection) not in pids:
                 # The connection was opened again (CONN_MAX_AGE): a backend
                 # this order's figure missed, read from the next order on.
-                pids = postgres_pids()
+                pids = local_postgres_pids()
             elif n >= args.warmup * len(arms):
                 server_ns[arm].append(after - before)
             if n >= args.warmup * len(arms):

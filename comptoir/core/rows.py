@@ -123,13 +123,21 @@ def insert(obj: Model, *, using: str | None = None) -> None:
                     )
                     for value, field in zip(returned, compiled.returning, strict=True):
                         setattr(obj, field.attname, value)
+    _saved(obj, using, created=True, update_fields=None)
+
+
+def _saved(
+    obj: Model, using: str, *, created: bool, update_fields: frozenset[str] | None
+) -> None:
+    """What `save()` does once its statement ran: the object is a row of
+    `using` now, and `post_save` is sent."""
     obj._state.db = using
     obj._state.adding = False
     post_save.send(
-        sender=model,
+        sender=type(obj),
         instance=obj,
-        created=True,
-        update_fields=None,
+        created=created,
+        update_fields=update_fields,
         raw=False,
         using=using,
     )
@@ -319,12 +327,4 @@ def update(obj: Model, fields: tuple[str, ...], *, using: str | None = None) -> 
             cursor.execute(sql, values)
             if cursor.rowcount == 0:
                 raise DatabaseError("Save with update_fields did not affect any rows.")
-    obj._state.db = using
-    post_save.send(
-        sender=model,
-        instance=obj,
-        created=False,
-        update_fields=update_fields,
-        raw=False,
-        using=using,
-    )
+    _saved(obj, using, created=False, update_fields=update_fields)
