@@ -23,11 +23,26 @@ def record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Write one audit event about `obj`."""
+    event = new_event(obj, action, actor=actor, organization=organization, data=data)
+    insert(event)
+    return event
+
+
+def new_event(
+    obj: models.Model,
+    action: str,
+    *,
+    actor: Any = None,
+    organization: Any = None,
+    data: dict | None = None,
+) -> AuditEvent:
+    """The audit event `record` writes, not written yet (to write with other
+    rows: `rows.together`)."""
     if organization is None:
         organization = getattr(obj, "organization", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    event = AuditEvent(
+    return AuditEvent(
         organization=organization,
         actor=actor,
         action=action,
@@ -35,8 +50,6 @@ def record(
         object_id=str(obj.pk),
         data=data or {},
     )
-    insert(event)
-    return event
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
+from . import rows
 from .models import Counter
 
 
@@ -42,7 +44,9 @@ def take_next(counter: Counter, *, save: bool = True) -> int:
     return counter.last_value
 
 
-def _increment(*, park_id: int, key: str, returning: str) -> tuple | None:
+def _increment(
+    *, park_id: int, key: str, returning: str, params: Sequence[str] = ()
+) -> tuple | None:
     """`UPDATE … SET last_value = last_value + 1 … RETURNING returning`:
     the series' row, locked until commit; None when the row is not there
     yet or the database cannot return columns (SQLite before 3.35)."""
@@ -55,7 +59,7 @@ def _increment(*, park_id: int, key: str, returning: str) -> tuple | None:
         cursor.execute(
             f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608
             f"WHERE park_id = %s AND key = %s RETURNING {returning}",
-            [park_id, key],
+            [park_id, key, *params],
         )
         return cursor.fetchone()
 
@@ -74,24 +78,34 @@ def take_next_number(*, park_id: int, key: str) -> int:
     return take_next(lock_counter(park_id=park_id, key=key))
 
 
-def lock_and_take_next(*, park_id: int, key: str) -> Counter:
+def lock_and_take_next(
+    *, park_id: int, key: str, new_row: Model | None = None
+) -> Counter:
     """Lock a series counter, increment it, and return its row, in one
     statement (`take_next_number`'s `UPDATE … RETURNING`).
 
     For series whose row carries more than the value (the chain's end of a
     document series): the caller writes the rest of it under the same lock.
+    `new_row`: a row about to be inserted (the document numbered), given in
+    the same statement the key its table would give it, where the database
+    can (`rows.reserve_key`), so that rows written with it can name it.
     """
     fields = Counter._meta.concrete_fields
-    row = _increment(
-        park_id=park_id,
-        key=key,
-        # Concrete fields always have a column.
-        returning=", ".join(
-            connection.ops.quote_name(cast(str, f.column)) for f in fields
-        ),
+    # Concrete fields always have a column.
+    returning = ", ".join(
+        connection.ops.quote_name(cast(str, f.column)) for f in fields
     )
+    params: Sequence[str] = ()
+    reserve = new_row is not None and rows.can_reserve_key(new_row, connection)
+    if reserve and new_row is not None:
+        key_sql, params = rows.next_key_sql(type(new_row), connection)
+        returning = f"{returning}, {key_sql}"
+    row = _increment(park_id=park_id, key=key, returning=returning, params=params)
     if row is None:
         counter = lock_counter(park_id=park_id, key=key)
         take_next(counter)
         return counter
+    if reserve and new_row is not None:
+        new_row.pk = row[-1]
+        row = row[:-1]
     return Counter.from_db(connection.alias, [f.attname for f in fields], row)

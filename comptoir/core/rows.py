@@ -19,9 +19,9 @@ return the new key goes through `save()` itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Field, Model
@@ -35,6 +35,29 @@ class _Insert:
     sql: str
     returning: list[Field]
     returning_params: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One write ready to run: `done` gets the rows it returned (an
+    INSERT's keys) or, for an UPDATE (`counts`), how many rows it changed."""
+
+    sql: str
+    params: list
+    returning: list[Field]
+    returning_params: tuple[Any, ...]
+    done: Callable[[Any], None]
+    many: bool = False
+    counts: bool = False
+
+    def combinable(self) -> bool:
+        """Can be a `WITH` of `_run_combined`: its rows, when several are
+        returned, can be put back in order (by their key)."""
+        return (
+            not self.many
+            or not self.returning
+            or any(f.primary_key for f in self.returning)
+        )
 
 
 def _plain(model: type[Model]) -> bool:
@@ -76,13 +99,18 @@ _inserts: dict[tuple[type[Model], str, str, bool], _Insert | None] = {}
 
 def insert(obj: Model, *, using: str | None = None) -> None:
     """`obj.save(force_insert=True)` for a new row."""
+    together(Insert(obj), using=using)
+
+
+def _insert_statement(obj: Model, using: str) -> _Statement | None:
+    """The INSERT of `obj`, signals sent, to run; None when `obj` was
+    written through `save()` instead (see the module's docstring)."""
     model = type(obj)
     if not _plain(model):
         obj.save(force_insert=True, using=using)
-        return
+        return None
     row: Any = obj  # Django's private save steps are not in the stubs.
     meta = model._meta
-    using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
     row._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(
@@ -104,26 +132,26 @@ def insert(obj: Model, *, using: str | None = None) -> None:
         compiled = _inserts[key]
     # After compiling, which ran them too: the row gets what the object has.
     raw = [f.pre_save(obj, True) for f in fields]
-    if _any_expression(raw):
-        compiled = None
-    with transaction.mark_for_rollback_on_error(using=using):
-        if compiled is None:
-            # Django's own statement (the signal above is not sent again).
+    if compiled is None or _any_expression(raw):
+        # Django's own statement (the signal above is not sent again).
+        with transaction.mark_for_rollback_on_error(using=using):
             row._save_table(cls=model, force_insert=True, using=using)
-        else:
-            values = [
-                f.get_db_prep_save(value, connection)
-                for f, value in zip(fields, raw, strict=True)
-            ]
-            with connection.cursor() as cursor:
-                cursor.execute(compiled.sql, values)
-                if compiled.returning:
-                    returned = connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
-                        cursor, compiled.returning_params
-                    )
-                    for value, field in zip(returned, compiled.returning, strict=True):
-                        setattr(obj, field.attname, value)
-    _saved(obj, using, created=True, update_fields=None)
+        _saved(obj, using, created=True, update_fields=None)
+        return None
+    values = [
+        f.get_db_prep_save(value, connection)
+        for f, value in zip(fields, raw, strict=True)
+    ]
+
+    def done(returned: list[tuple]) -> None:
+        if compiled.returning:
+            for value, field in zip(returned[0], compiled.returning, strict=True):
+                setattr(obj, field.attname, value)
+        _saved(obj, using, created=True, update_fields=None)
+
+    return _Statement(
+        compiled.sql, values, compiled.returning, compiled.returning_params, done
+    )
 
 
 def _saved(
@@ -198,10 +226,15 @@ def insert_many(
     one model, each given its new key (no signals, as `bulk_create` sends
     none). With `ignore_conflicts`, a row a unique constraint refuses is
     skipped and, as with `bulk_create`, no object is given a key."""
-    if not objs:
-        return
+    if objs:
+        together(InsertMany(objs, ignore_conflicts=ignore_conflicts), using=using)
+
+
+def _insert_many_statement(
+    objs: Sequence[Model], using: str, *, ignore_conflicts: bool
+) -> _Statement | None:
+    """The INSERT of `objs` to run; None when written by `bulk_create`."""
     model = type(objs[0])
-    using = using or router.db_for_write(model)
     connection = connections[using]
     rows: list[Any] = list(objs)
     meta = model._meta
@@ -220,7 +253,7 @@ def insert_many(
         or (ignore_conflicts and not connection.features.supports_ignore_conflicts)
     ):
         fallback()
-        return
+        return None
     fields = [
         f
         for f in meta.local_concrete_fields
@@ -230,7 +263,7 @@ def insert_many(
         row._prepare_related_fields_for_save(operation_name="bulk_create")
     if any(_any_expression(getattr(row, f.attname) for f in fields) for row in rows):
         fallback()
-        return
+        return None
     key = (model, using, connection.vendor, len(rows), ignore_conflicts)
     if key not in _inserts_many:
         _inserts_many[key] = _compile_insert_many(
@@ -241,7 +274,7 @@ def insert_many(
     raw = [[f.pre_save(row, True) for f in fields] for row in rows]
     if compiled is None or any(_any_expression(values) for values in raw):
         fallback()
-        return
+        return None
     values = [
         [
             f.get_db_prep_save(value, connection)
@@ -254,24 +287,21 @@ def insert_many(
         if compiled.by_column
         else [value for row in values for value in row]
     )
-    with transaction.mark_for_rollback_on_error(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            if ignore_conflicts:
-                returned = None
-            else:
-                returned = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
-    if returned is None:
-        # As `bulk_create` with `ignore_conflicts`: no key, state untouched.
-        return
-    if len(returned) != len(rows):
-        raise DatabaseError("The database did not return every new row's key.")
-    returning = list(meta.db_returning_fields)
-    for row, values_returned in zip(rows, returned, strict=True):
-        for field, value in zip(returning, values_returned, strict=True):
-            setattr(row, field.attname, value)
-        row._state.adding = False
-        row._state.db = using
+    # As `bulk_create` with `ignore_conflicts`: no key, state untouched.
+    returning = [] if ignore_conflicts else list(meta.db_returning_fields)
+
+    def done(returned: list[tuple]) -> None:
+        if not returning:
+            return
+        if len(returned) != len(rows):
+            raise DatabaseError("The database did not return every new row's key.")
+        for row, values_returned in zip(rows, returned, strict=True):
+            for field, value in zip(returning, values_returned, strict=True):
+                setattr(row, field.attname, value)
+            row._state.adding = False
+            row._state.db = using
+
+    return _Statement(compiled.sql, params, returning, (), done, many=True)
 
 
 def _compile_update(
@@ -300,11 +330,17 @@ def update(obj: Model, fields: tuple[str, ...], *, using: str | None = None) -> 
     """`obj.save(update_fields=fields)` for a saved row: one `UPDATE … SET`
     of those columns `WHERE` its primary key; `DatabaseError` when the row
     is gone, as `save()` raises."""
+    together(Update(obj, fields), using=using)
+
+
+def _update_statement(
+    obj: Model, fields: tuple[str, ...], using: str
+) -> _Statement | None:
+    """The UPDATE of `obj`'s `fields` to run; None when written by `save()`."""
     model = type(obj)
-    using = using or obj._state.db or router.db_for_write(model, instance=obj)
     if not _plain(model) or not fields:
         obj.save(update_fields=fields, using=using)
-        return
+        return None
     row: Any = obj
     meta = model._meta
     connection = connections[using]
@@ -314,7 +350,7 @@ def update(obj: Model, fields: tuple[str, ...], *, using: str | None = None) -> 
     sql, targets = _updates[key]
     if _any_expression(getattr(obj, f.attname) for f in targets):
         obj.save(update_fields=fields, using=using)
-        return
+        return None
     update_fields = frozenset(fields)
     row._prepare_related_fields_for_save(operation_name="save", fields=targets)
     pre_save.send(
@@ -322,9 +358,184 @@ def update(obj: Model, fields: tuple[str, ...], *, using: str | None = None) -> 
     )
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
     values.append(meta.pk.get_db_prep_value(obj.pk, connection))
+
+    def done(updated: int) -> None:
+        if updated == 0:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        _saved(obj, using, created=False, update_fields=update_fields)
+
+    return _Statement(sql, values, [], (), done, counts=True)
+
+
+@dataclass(frozen=True)
+class Insert:
+    """`insert(obj)`, for `together`."""
+
+    obj: Model
+
+    def using(self) -> str:
+        return router.db_for_write(type(self.obj), instance=self.obj)
+
+    def statement(self, using: str) -> _Statement | None:
+        return _insert_statement(self.obj, using)
+
+
+@dataclass(frozen=True)
+class InsertMany:
+    """`insert_many(objs)`, for `together` (`objs` not empty)."""
+
+    objs: Sequence[Model]
+    ignore_conflicts: bool = False
+
+    def using(self) -> str:
+        return router.db_for_write(type(self.objs[0]))
+
+    def statement(self, using: str) -> _Statement | None:
+        return _insert_many_statement(
+            self.objs, using, ignore_conflicts=self.ignore_conflicts
+        )
+
+
+@dataclass(frozen=True)
+class Update:
+    """`update(obj, fields)`, for `together`."""
+
+    obj: Model
+    fields: tuple[str, ...]
+
+    def using(self) -> str:
+        return self.obj._state.db or router.db_for_write(
+            type(self.obj), instance=self.obj
+        )
+
+    def statement(self, using: str) -> _Statement | None:
+        return _update_statement(self.obj, self.fields, using)
+
+
+def together(*writes: Insert | InsertMany | Update, using: str | None = None) -> None:
+    """Run `writes` as `insert`, `insert_many` and `update` run them, in
+    order, in one statement where the database can (PostgreSQL: each write
+    a data-modifying `WITH`, their keys and row counts read in one `SELECT`),
+    one statement each elsewhere.
+
+    For writes that do not need each other: on PostgreSQL, no write sees
+    another's row (one snapshot), and a row must not need a key given by
+    another write of the same call (set it first: `reserve_key`). Signals
+    are sent as each function sends them, `pre_save` before the statement,
+    `post_save` after it.
+    """
+    if not writes:
+        return
+    using = using or writes[0].using()
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(writes) == 1:
+        for write in writes:
+            statement = write.statement(using)
+            if statement is not None:
+                _run(statement, using)
+        return
+    statements = [s for s in (write.statement(using) for write in writes) if s]
+    if len(statements) > 1 and all(s.combinable() for s in statements):
+        _run_combined(statements, using)
+        return
+    for statement in statements:
+        _run(statement, using)
+
+
+def _run(statement: _Statement, using: str) -> None:
+    connection = connections[using]
     with transaction.mark_for_rollback_on_error(using=using):
         with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            if cursor.rowcount == 0:
-                raise DatabaseError("Save with update_fields did not affect any rows.")
-    _saved(obj, using, created=False, update_fields=update_fields)
+            cursor.execute(statement.sql, statement.params)
+            if statement.counts:
+                statement.done(cursor.rowcount)
+                return
+            if not statement.returning:
+                returned: list = []
+            elif statement.many:
+                returned = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+            else:
+                returned = [
+                    connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
+                        cursor, statement.returning_params
+                    )
+                ]
+    statement.done(returned)
+
+
+def _run_combined(statements: list[_Statement], using: str) -> None:
+    """PostgreSQL: `WITH "w0" AS (INSERT … RETURNING …), "w1" AS (UPDATE …
+    RETURNING 1) … SELECT` each column each insert returns (for several
+    rows, an array in the order of their keys, the order the sequence gave
+    them as the rows came) and each update's row count."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    parts, reads, params = [], [], []
+    for n, statement in enumerate(statements):
+        name = qn(f"w{n}")
+        if statement.counts:
+            parts.append(f"{name} AS ({statement.sql} RETURNING 1)")
+            reads.append(f"(SELECT count(*) FROM {name})")
+        else:
+            parts.append(f"{name} AS ({statement.sql})")
+            key = next((f for f in statement.returning if f.primary_key), None)
+            for field in statement.returning:
+                column = qn(cast(str, field.column))
+                if statement.many and key is not None:
+                    order = qn(cast(str, key.column))
+                    reads.append(
+                        f"(SELECT array_agg({column} ORDER BY {order}) FROM {name})"
+                    )
+                else:
+                    reads.append(f"(SELECT {column} FROM {name})")
+        params.extend(statement.params)
+    sql = f"WITH {', '.join(parts)} SELECT {', '.join(reads) or '1'}"
+    with transaction.mark_for_rollback_on_error(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            read = iter(cursor.fetchone())
+    for statement in statements:
+        if statement.counts:
+            statement.done(next(read))
+            continue
+        columns = [next(read) for _ in statement.returning]
+        if not columns:
+            statement.done([])
+        elif statement.many:
+            statement.done(list(zip(*(c or [] for c in columns), strict=True)))
+        else:
+            statement.done([tuple(columns)])
+
+
+def next_key_sql(model: type[Model], connection: Any) -> tuple[str, list[str]]:
+    """PostgreSQL's expression for the key `model`'s table gives its next
+    row (`nextval` of its sequence), and its parameters."""
+    meta = model._meta
+    return (
+        "nextval(pg_get_serial_sequence(%s, %s))",
+        [connection.ops.quote_name(meta.db_table), meta.pk.column],
+    )
+
+
+def can_reserve_key(obj: Model, connection: Any) -> bool:
+    """Whether `reserve_key` (or `next_key_sql`) can give `obj` its key."""
+    return (
+        connection.vendor == "postgresql"
+        and type(obj)._meta.auto_field is not None
+        and obj.pk is None
+    )
+
+
+def reserve_key(obj: Model, *, using: str | None = None) -> bool:
+    """Give a new `obj` the key its table's sequence would give it on
+    insert, so that other rows written `together` with it can name it.
+    PostgreSQL only: False elsewhere, the key comes with the insert."""
+    model = type(obj)
+    connection = connections[using or router.db_for_write(model, instance=obj)]
+    if not can_reserve_key(obj, connection):
+        return obj.pk is not None
+    sql, params = next_key_sql(model, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        obj.pk = cursor.fetchone()[0]
+    return True

@@ -75,3 +75,32 @@ def test_a_document_series_starts_at_one_and_a_rollback_gives_it_back(park):
 
     assert (first.last_value, second.last_value) == (1, 2)
     assert Counter.objects.get(park=park, key="doc:invoice").last_value == 2
+
+
+def test_a_new_row_gets_with_the_number_the_key_its_table_would_give_it(park):
+    """On PostgreSQL the counter's statement also gives the document about
+    to be numbered its key (so that rows naming it are written with it);
+    elsewhere it has none until inserted."""
+    from comptoir.core.models import AuditEvent
+
+    Counter.objects.create(park=park, key="doc:invoice", last_value=3)
+    before = AuditEvent.objects.create(action="before")
+    new = AuditEvent(action="numbered")
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as ctx:
+            counter = lock_and_take_next(
+                park_id=park.pk, key="doc:invoice", new_row=new
+            )
+        reserved = new.pk
+        new.save(force_insert=True)
+        after = AuditEvent.objects.create(action="after")
+
+    assert len(ctx) == 1
+    assert counter.last_value == 4
+    if connection.vendor == "postgresql":
+        # The sequence's next value: between the rows inserted before and after.
+        assert before.pk < reserved < after.pk
+        assert new.pk == reserved
+    else:
+        assert reserved is None
+        assert before.pk < new.pk < after.pk

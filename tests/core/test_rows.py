@@ -284,3 +284,136 @@ def test_a_row_a_unique_constraint_refuses_is_skipped_when_asked(park, member):
     assert compiled is not None
     with pytest.raises(IntegrityError), transaction.atomic():
         rows.insert_many([session("https://third.example")])
+
+
+def _written_together(park, organization, key="k"):
+    """An audit event, two tax lines of an invoice and a counter's update."""
+    invoice = factories_invoice(park)
+    counter = Counter.objects.create(park=park, key=key, last_value=1)
+    counter.last_hash = "f" * 64
+    event = AuditEvent(organization=organization, action="a.b", object_type="x")
+    event.data = DATA
+    lines = _tax_lines(invoice.pk, 2)
+    return event, lines, counter
+
+
+def test_rows_written_together_are_those_written_one_by_one(park, organization):
+    event, lines, counter = _written_together(park, organization)
+    twin_event, twin_lines, _ = _written_together(park, organization, key="twin")
+    rows.insert(twin_event)
+    rows.insert_many(twin_lines)
+
+    with CaptureQueriesContext(connection) as ctx:
+        rows.together(
+            rows.Insert(event),
+            rows.InsertMany(lines),
+            rows.Update(counter, ("last_hash",)),
+        )
+
+    # PostgreSQL writes them in one statement; elsewhere one each.
+    assert len(ctx) == (1 if connection.vendor == "postgresql" else 3)
+    assert _row(AuditEvent, event.pk) == _row(AuditEvent, twin_event.pk) | {
+        "at": event.at
+    }
+    assert not event._state.adding and not any(x._state.adding for x in lines)
+    # Each line has its own row's key: its row holds what it held.
+    for line, twin in zip(lines, twin_lines, strict=True):
+        assert _row(InvoiceTaxLine, line.pk) == _row(InvoiceTaxLine, twin.pk) | {
+            "invoice_id": line.invoice_id
+        }
+    assert [line.base for line in lines] == [
+        InvoiceTaxLine.objects.get(pk=line.pk).base for line in lines
+    ]
+    assert Counter.objects.get(pk=counter.pk).last_hash == "f" * 64
+
+
+def test_signals_of_rows_written_together_are_sent_as_each_sends_them(
+    park, organization
+):
+    event, lines, counter = _written_together(park, organization)
+    seen = []
+
+    def before(sender, instance, **kwargs):
+        seen.append(("pre", sender, instance.pk))
+
+    def after(sender, instance, **kwargs):
+        seen.append(("post", sender, instance.pk, kwargs["created"]))
+
+    for signal, receiver in ((pre_save, before), (post_save, after)):
+        signal.connect(receiver, sender=AuditEvent)
+        signal.connect(receiver, sender=Counter)
+    try:
+        rows.together(rows.Insert(event), rows.Update(counter, ("last_hash",)))
+    finally:
+        for signal, receiver in ((pre_save, before), (post_save, after)):
+            signal.disconnect(receiver, sender=AuditEvent)
+            signal.disconnect(receiver, sender=Counter)
+
+    if connection.vendor == "postgresql":
+        # Both statements are one: every pre_save before it, post_save after.
+        assert seen == [
+            ("pre", AuditEvent, None),
+            ("pre", Counter, counter.pk),
+            ("post", AuditEvent, event.pk, True),
+            ("post", Counter, counter.pk, False),
+        ]
+    else:
+        assert seen == [
+            ("pre", AuditEvent, None),
+            ("post", AuditEvent, event.pk, True),
+            ("pre", Counter, counter.pk),
+            ("post", Counter, counter.pk, False),
+        ]
+
+
+def test_a_failed_write_together_writes_none_of_them(park, organization):
+    event, lines, counter = _written_together(park, organization)
+    lines[1].base = None  # NOT NULL
+    events = AuditEvent.objects.count()
+
+    # Django's error, as each function raises it, and the savepoint rolled back.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        try:
+            rows.together(
+                rows.Insert(event),
+                rows.InsertMany(lines),
+                rows.Update(counter, ("last_hash",)),
+            )
+        finally:
+            assert transaction.get_rollback()
+
+    assert AuditEvent.objects.count() == events
+    assert Counter.objects.get(pk=counter.pk).last_hash == ""
+
+
+def test_an_update_together_of_a_row_gone_raises_as_save_does(park, organization):
+    event, _, counter = _written_together(park, organization)
+    Counter.objects.filter(pk=counter.pk).delete()
+
+    with transaction.atomic():
+        with pytest.raises(DatabaseError, match="did not affect any rows"):
+            rows.together(rows.Insert(event), rows.Update(counter, ("last_hash",)))
+        transaction.set_rollback(True)
+
+
+def test_a_row_named_by_a_reserved_key_is_written_with_it(park, organization):
+    """`reserve_key`: on PostgreSQL, rows naming a new row are written in the
+    same statement as it."""
+    invoice = factories_invoice(park)
+    event = AuditEvent(organization=organization, action="first")
+    reserved = rows.reserve_key(event)
+    if not reserved:
+        assert connection.vendor != "postgresql" and event.pk is None
+        return
+    key = event.pk
+    naming = AuditEvent(organization=organization, action="second", object_id=str(key))
+    lines = _tax_lines(invoice.pk, 1)
+
+    with CaptureQueriesContext(connection) as ctx:
+        rows.together(rows.Insert(event), rows.Insert(naming), rows.InsertMany(lines))
+
+    assert len(ctx) == 1
+    assert event.pk == key
+    assert AuditEvent.objects.get(pk=key).action == "first"
+    assert AuditEvent.objects.get(pk=naming.pk).object_id == str(key)
+    assert naming.pk > key

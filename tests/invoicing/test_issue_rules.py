@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from comptoir.alerts.models import Alert, AlertStatus
 from comptoir.core.clock import business_date
-from comptoir.core.models import Counter
+from comptoir.core.models import AuditEvent, Counter
 from comptoir.core.numbering import counter_rows
 from comptoir.invoicing.integrity import check_series
 from comptoir.invoicing.models import ImmutableDocument, Invoice
@@ -256,11 +256,9 @@ def _drop_trigger() -> None:
             cursor.execute("DROP TRIGGER IF EXISTS refuse_tax_line")
 
 
-@pytest.fixture
-def failing_tax_lines():
+def _refuse_tax_lines() -> None:
     """Make the database refuse tax lines: the failure comes after the
-    invoice row itself was inserted and its number taken. Yields a function
-    that lifts the failure."""
+    invoice row itself was inserted and its number taken."""
     table = "invoicing_invoicetaxline"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -277,6 +275,12 @@ def failing_tax_lines():
                 f"CREATE TRIGGER refuse_tax_line BEFORE INSERT ON {table} "
                 "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
             )
+
+
+@pytest.fixture
+def failing_tax_lines():
+    """`_refuse_tax_lines`; yields a function that lifts the failure."""
+    _refuse_tax_lines()
     yield _drop_trigger
     _drop_trigger()
 
@@ -295,6 +299,38 @@ def test_a_failure_after_the_invoice_row_leaves_no_document_and_no_gap(
     alert = Alert.objects.get(sale=sale)
     assert alert.status == AlertStatus.OPEN
     assert "injected failure" in alert.message
+
+
+def test_a_failure_in_the_invoice_rows_of_a_running_series_loses_nothing(
+    park, member, products, failing_tax_lines
+):
+    """From the second document of a series on, PostgreSQL writes the
+    invoice, its tax lines, the chain's end and the audit event in one
+    statement: its failure still leaves the sale paid, no document, the
+    series and its chain as they were, and an alert."""
+    failing_tax_lines()
+    first = _invoice(park, member, products, ("ticket", 1))
+    before = Counter.objects.get(park=park, key="doc:invoice")
+    events = AuditEvent.objects.filter(action="invoicing.invoice.issued").count()
+    _refuse_tax_lines()
+
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
+
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.PAID
+    assert not Invoice.objects.filter(sale=sale).exists()
+    counter = Counter.objects.get(park=park, key="doc:invoice")
+    assert (counter.last_value, counter.last_hash, counter.seal) == (
+        before.last_value,
+        first.hash,
+        before.seal,
+    )
+    assert (
+        AuditEvent.objects.filter(action="invoicing.invoice.issued").count() == events
+    )
+    assert "injected failure" in Alert.objects.get(sale=sale).message
 
 
 def test_after_a_failed_attempt_the_next_invoice_takes_number_one(

@@ -57,6 +57,16 @@ CHECKOUT = 12
 # session completed, the provider-log entry. (Tasks run in-process here: no
 # task rows.)
 NOTIFICATION = 17
+# On PostgreSQL the counter's UPDATE also gives the invoice its key, and the
+# invoice, its tax lines, the chain's end and the audit event are written by
+# one statement (`rows.together`): three fewer.
+NOTIFICATION_POSTGRESQL = 14
+
+
+def notification_statements() -> int:
+    return (
+        NOTIFICATION_POSTGRESQL if connection.vendor == "postgresql" else NOTIFICATION
+    )
 
 
 @pytest.fixture
@@ -142,7 +152,7 @@ def test_each_step_of_a_paid_order_costs_a_fixed_number_of_queries(
         CART_ADD,
         CHECKOUT,
     )
-    assert notification == NOTIFICATION
+    assert notification == notification_statements()
     sales = Sale.objects.filter(client=member, status=SaleStatus.PAID)
     assert sales.count() == 2
     assert Invoice.objects.filter(sale__in=sales).count() == 2
@@ -160,7 +170,7 @@ def test_the_queries_of_a_paid_order_do_not_grow_with_the_basket(
     *_, checkout, notification = paid_order(http, organization, catalog)
 
     assert checkout == CHECKOUT
-    assert notification == NOTIFICATION
+    assert notification == notification_statements()
 
 
 def test_pricing_the_basket_reads_its_products_only(organization, member, catalog):

@@ -93,15 +93,18 @@ def issue_invoice_document(
     generation: int,
     replaces: Invoice | None = None,
     reason: str = "",
+    audited: bool = False,
 ) -> Invoice:
     """Number and freeze one invoice of `sale` to `client` (the buyer now).
 
     `generation` counts the sale's invoices of this scope, this one included;
     a corrected invoice names the invoice it `replaces` and the `reason`.
+    `audited`: its "invoicing.invoice.issued" audit event is written with it.
     Runs in the caller's transaction with the sale locked; the caller queues
     the rendering task.
     """
     return _issue_document(
+        audit_action="invoicing.invoice.issued" if audited else None,
         kind=DocumentKind.INVOICE,
         sale=sale,
         client=client,
@@ -176,18 +179,24 @@ def _issue_document(
     is_full_credit: bool = False,
     excl_by_rate: dict[Decimal | None, Decimal] | None = None,
     replaces: Invoice | None = None,
+    audit_action: str | None = None,
 ) -> Invoice:
     """Take the next number of the series and freeze one document: snapshot,
-    tax lines, seal chained to the series' previous document.
+    tax lines, seal chained to the series' previous document, and (with
+    `audit_action`) its audit event, which names it and its sale.
 
     Must run inside the caller's transaction, after the sale row is locked:
     the series counter is locked here, last, so locks are always taken in
     the order sale → counter (docs/locking.md).
     """
     park = sale.park
-    # Locked and incremented in one statement; the chain's end is written
-    # into the same row below.
-    counter = lock_and_take_next(park_id=park.pk, key=series_key(kind))
+    document = Invoice()
+    # Locked and incremented in one statement, which also gives the document
+    # its key where it can (PostgreSQL): its rows are then written in one
+    # statement below, the chain's end into the counter's row.
+    counter = lock_and_take_next(
+        park_id=park.pk, key=series_key(kind), new_row=document
+    )
     sequence = counter.last_value
     series = park.invoice_series
     if sequence == 1:
@@ -241,6 +250,7 @@ def _issue_document(
         parties=parties,
     )
     document = Invoice(
+        pk=document.pk,
         organization_id=sale.organization_id,
         park=park,
         sale=sale,
@@ -277,14 +287,28 @@ def _issue_document(
         for b in totals.breakdown
     ]
     document.hash = seal_document(document, tax_lines=tax_lines)
-    # Not through `Invoice.save()`, which only guards issued documents.
-    rows.insert(document)
-    for tax_line in tax_lines:
-        tax_line.invoice = document
-    rows.insert_many(tax_lines)
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
-    rows.update(counter, ("last_hash", "seal"))
+    # Not through `Invoice.save()`, which only guards issued documents.
+    writes: list[rows.Insert | rows.InsertMany | rows.Update] = [rows.Insert(document)]
+    if document.pk is None:
+        # No key given with the number (SQLite): the insert gives it, for
+        # the rows that name the document.
+        rows.insert(document)
+        writes = []
+    for tax_line in tax_lines:
+        tax_line.invoice = document
+    writes += [rows.InsertMany(tax_lines), rows.Update(counter, ("last_hash", "seal"))]
+    if audit_action is not None:
+        event = audit.new_event(
+            document,
+            audit_action,
+            actor=issued_by,
+            organization=sale.organization,
+            data={"number": number, "sale": sale.number},
+        )
+        writes.append(rows.Insert(event))
+    rows.together(*writes)
     return document
 
 
@@ -443,6 +467,7 @@ def _issue_locked(
                 payments=_share_of_payments(sale, amount),
                 issued_by=issued_by,
                 generation=issued.get(scope, 0) + 1,
+                audited=True,
             )
         )
     how = (
@@ -455,14 +480,6 @@ def _issue_locked(
             sale=sale,
             closed_by=issued_by,
             reason=f"{how} : {', '.join(i.number for i in invoices)}",
-        )
-    for invoice in invoices:
-        audit.record(
-            invoice,
-            "invoicing.invoice.issued",
-            actor=issued_by,
-            organization=sale.organization,
-            data={"number": invoice.number, "sale": sale.number},
         )
     if queue_render:
         enqueue_with_documents(
