@@ -3,7 +3,7 @@
     make bench-install                  # locust, weasyprint (requirements/bench.txt)
     sudo apt-get install wrk            # or: bench/load.py --install-wrk (as root)
     .venv/bin/python bench/load.py [--database comptoir_bench] [--duration 30]
-        [--users 40] [--rate 40] [--web-workers 4] [--worker-class sync]
+        [--segments 4] [--users 40] [--rate 40] [--web-workers 4] [--worker-class sync]
         [--threads 1] [--render-workers 2] [--port 0]
 
 Starts PostgreSQL (the database given by `--database`, DROPPED and
@@ -15,9 +15,10 @@ same configuration, measures:
 2. paid checkouts per second with online invoicing on (locust, headless,
    `--users` members looping without pause: the saturated rate);
 3. the same with the group's switch off (other members, same server);
-   both in two halves of `--duration`, in the order on, off, off, on, so
-   that the machine speeding up or slowing down meanwhile (another
-   tenant, the database growing) weighs on both alike;
+   each arm for `--duration` seconds in all, in `--segments` runs in the
+   order on, off, off, on (repeated with more segments), so that the
+   machine speeding up or slowing down meanwhile (another tenant, the
+   database growing) weighs on both alike;
 4. paid checkouts arriving at a constant `--rate` a second (open loop,
    bench/steady.py): the rate achieved and the latencies, counted from the
    instant each checkout was due;
@@ -227,57 +228,79 @@ PERCENTILES = ("50%", "95%", "99%")
 
 
 def merge_halves(first: dict, second: dict) -> dict:
-    """Two locust runs of the same members as one: counts and server CPU
-    added, rates over the time of both, percentiles the count-weighted mean
-    of the two runs' (locust gives no histogram to merge)."""
+    """Two locust runs of the same members as one (`merge_runs`)."""
+    return merge_runs([first, second])
+
+
+def merge_runs(runs: list[dict]) -> dict:
+    """Locust runs of the same members as one: counts and server CPU added,
+    rates over the time of all, percentiles the count-weighted mean of the
+    runs' (locust gives no histogram to merge). A step missing from one run
+    is left out."""
     merged: dict = {}
-    for name in first.keys() & second.keys():
+    for name in set.intersection(*(set(run) for run in runs)):
         if name == "server_cpu":
             merged[name] = {
-                side: first[name][side] + second[name][side] for side in first[name]
+                side: sum(run[name][side] for run in runs) for side in runs[0][name]
             }
             continue
-        a, b = first[name], second[name]
-        counts = [int(a["Request Count"]), int(b["Request Count"])]
-        rates = [float(a["Requests/s"]), float(b["Requests/s"])]
+        rows = [run[name] for run in runs]
+        counts = [int(row["Request Count"]) for row in rows]
+        rates = [float(row["Requests/s"]) for row in rows]
         seconds = sum(c / r for c, r in zip(counts, rates, strict=True) if r)
-        row = {
+        merged_row = {
             "Request Count": str(sum(counts)),
-            "Failure Count": str(int(a["Failure Count"]) + int(b["Failure Count"])),
+            "Failure Count": str(sum(int(row["Failure Count"]) for row in rows)),
             "Requests/s": str(sum(counts) / seconds if seconds else 0),
         }
         for key in PERCENTILES:
-            weighted = int(a[key]) * counts[0] + int(b[key]) * counts[1]
-            row[key] = str(round(weighted / sum(counts)) if sum(counts) else 0)
-        merged[name] = row
+            weighted = sum(
+                int(row[key]) * count for row, count in zip(rows, counts, strict=True)
+            )
+            merged_row[key] = str(round(weighted / sum(counts)) if sum(counts) else 0)
+        merged[name] = merged_row
     return merged
 
 
-def run_arms(stack: Stack, *, users: int, seconds: int, products: str):
-    """Online invoicing on and off, each in two halves of `seconds`, in the
-    order on, off, off, on; each arm's halves merged, its rates per half,
+def arm_order(segments: int) -> list[str]:
+    """Invoicing on and off in `segments` runs (a multiple of 4): on, off,
+    off, on, again and again, so that a drift of the machine, even one that
+    is not steady, weighs on both alike."""
+    if segments < 4 or segments % 4:
+        raise ValueError("segments: a multiple of 4")
+    return ["on", "off", "off", "on"] * (segments // 4)
+
+
+def run_arms(
+    stack: Stack, *, users: int, seconds: int, products: str, segments: int = 4
+):
+    """Online invoicing on and off, each in `segments` / 2 runs sharing
+    `seconds` (`arm_order`); each arm's runs merged, its rate in each run,
     and the load generator's CPU share."""
-    half = max(seconds // 2, 5)
+    each = max(2 * seconds // segments, 5)
     # Unmeasured: each worker's first requests on both paths (imports,
     # statements compiled, connections opened) fall here.
     for prefix in ("on", "off"):
         run_locust(stack, prefix=prefix, users=users, seconds=3, products=products)
     runs = []
-    for prefix in ("on", "off", "off", "on"):
+    for prefix in arm_order(segments):
         rows, cpu = run_locust(
-            stack, prefix=prefix, users=users, seconds=half, products=products
+            stack, prefix=prefix, users=users, seconds=each, products=products
         )
         runs.append((prefix, rows, cpu))
     arms = {}
     for prefix in ("on", "off"):
-        first, second = [rows for p, rows, _ in runs if p == prefix]
+        mine = [rows for p, rows, _ in runs if p == prefix]
         rates = [
-            float(rows.get("paid_checkout", {}).get("Requests/s", 0))
-            for rows in (first, second)
+            float(rows.get("paid_checkout", {}).get("Requests/s", 0)) for rows in mine
         ]
-        arms[prefix] = (merge_halves(first, second), rates)
-    generator = sum(cpu for p, _, cpu in runs if p == "on") / 2
+        arms[prefix] = (merge_runs(mine), rates)
+    generator = sum(cpu for p, _, cpu in runs if p == "on") / (segments // 2)
     return arms, generator
+
+
+def rates_text(rates: list[float]) -> str:
+    return ", ".join(f"{rate:.1f}" for rate in rates)
 
 
 def describe(rows: dict, name: str) -> str:
@@ -358,6 +381,13 @@ def render_window(stack: Stack) -> tuple[dict[str, int], int, float]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument(
+        "--segments",
+        type=int,
+        default=4,
+        help="runs of the saturated load, invoicing on and off alternating "
+        "(on, off, off, on, …; a multiple of 4), sharing 2 × --duration",
+    )
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument(
         "--rate",
@@ -434,7 +464,11 @@ def main() -> int:
         print("wrk on /healthz, then locust (invoicing on, off)…", flush=True)
         ceiling = run_wrk(stack.base_url + "/healthz", 10)
         arms, cpu_on = run_arms(
-            stack, users=args.users, seconds=args.duration, products=products
+            stack,
+            users=args.users,
+            seconds=args.duration,
+            products=products,
+            segments=args.segments,
         )
         (on, rates_on), (off, rates_off) = arms["on"], arms["off"]
         if args.rate:
@@ -494,14 +528,15 @@ def main() -> int:
     print(f"trivial view (/healthz, wrk)      {ceiling:8.0f} req/s")
     print(f"paid checkouts, invoicing on      {describe(on, 'paid_checkout')}")
     print(
-        "    (saturated: members loop without pause; goal ≥ 60/s; halves "
-        f"{rates_on[0]:.1f} and {rates_on[1]:.1f}/s, first and last)"
+        "    (saturated: members loop without pause; goal ≥ 60/s; "
+        f"in each run {rates_text(rates_on)}/s)"
     )
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
     print(server_cpu_line(on))
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
-    print(f"    (halves {rates_off[0]:.1f} and {rates_off[1]:.1f}/s, in the middle)")
+    order = " ".join(arm_order(args.segments))
+    print(f"    (in each run {rates_text(rates_off)}/s; order {order})")
     print(server_cpu_line(off))
     share = 100 * rate_on / ceiling
     cost = 100 * (1 - rate_on / rate_off) if rate_off else float("nan")

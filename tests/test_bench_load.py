@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.load import merge_halves
+from bench.load import arm_order, merge_halves, merge_runs
 
 
 def _row(count: int, rate: float, p50: int, p95: int, failures: int = 0) -> dict:
@@ -45,3 +45,28 @@ def test_a_step_missing_from_a_half_is_left_out():
         {"server_cpu": {"web": 0, "db": 0}},
     )
     assert "paid_checkout" not in merged
+
+
+def test_runs_merge_as_halves_do_over_the_time_of_all():
+    runs = [
+        {"paid_checkout": _row(100, 50.0, 200, 300), "server_cpu": {"web": 1, "db": 1}},
+        {
+            "paid_checkout": _row(100, 100.0, 100, 200),
+            "server_cpu": {"web": 1, "db": 0},
+        },
+        {"paid_checkout": _row(200, 50.0, 300, 400), "server_cpu": {"web": 2, "db": 1}},
+    ]
+
+    merged = merge_runs(runs)
+
+    # 400 checkouts in 2 s + 1 s + 4 s.
+    assert float(merged["paid_checkout"]["Requests/s"]) == pytest.approx(400 / 7)
+    assert merged["paid_checkout"]["50%"] == "225"
+    assert merged["server_cpu"] == {"web": 4, "db": 2}
+
+
+def test_the_arms_alternate_on_off_off_on_and_again():
+    assert arm_order(4) == ["on", "off", "off", "on"]
+    assert arm_order(8) == ["on", "off", "off", "on", "on", "off", "off", "on"]
+    with pytest.raises(ValueError):
+        arm_order(6)

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from comptoir.core import rows
+
 from .. import rendering
 from ..integrity import seal_pdf
 from ..models import Invoice
@@ -42,7 +44,9 @@ def _render_and_store(invoice_id: int) -> tuple[Invoice, bytes | None]:
         invoice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         invoice.pdf_seal = seal_pdf(invoice)
         invoice.rendered_at = timezone.now()
-        invoice.save(update_fields=["pdf", "pdf_sha256", "pdf_seal", "rendered_at"])
+        # `Invoice.save()` would ask again whether the file is stored: the
+        # lock taken above already answered, and holds until commit.
+        rows.update(invoice, ("pdf", "pdf_sha256", "pdf_seal", "rendered_at"))
     return invoice, pdf
 
 
