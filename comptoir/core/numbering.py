@@ -78,34 +78,39 @@ def take_next_number(*, park_id: int, key: str) -> int:
     return take_next(lock_counter(park_id=park_id, key=key))
 
 
-def lock_and_take_next(
-    *, park_id: int, key: str, new_row: Model | None = None
-) -> Counter:
+def lock_and_take_next(*, park_id: int, key: str) -> Counter:
     """Lock a series counter, increment it, and return its row, in one
     statement (`take_next_number`'s `UPDATE … RETURNING`).
 
     For series whose row carries more than the value (the chain's end of a
     document series): the caller writes the rest of it under the same lock.
-    `new_row`: a row about to be inserted (the document numbered), given in
-    the same statement the key its table would give it, where the database
-    can (`rows.reserve_key`), so that rows written with it can name it.
     """
+    return lock_and_take_next_with_key(park_id=park_id, key=key, model=None)[0]
+
+
+def lock_and_take_next_with_key(
+    *, park_id: int, key: str, model: type[Model] | None
+) -> tuple[Counter, int | None]:
+    """`lock_and_take_next`, and in the same statement the key `model`'s
+    table will give its next row (`nextval` of its sequence) where the
+    database can (PostgreSQL; `rows.reserve_key`), else None: the document
+    numbered gets its key with its number, so that the rows naming it can
+    be written with it (`rows.together`)."""
     fields = Counter._meta.concrete_fields
     # Concrete fields always have a column.
     returning = ", ".join(
         connection.ops.quote_name(cast(str, f.column)) for f in fields
     )
     params: Sequence[str] = ()
-    reserve = new_row is not None and rows.can_reserve_key(new_row, connection)
-    if reserve and new_row is not None:
-        key_sql, params = rows.next_key_sql(type(new_row), connection)
+    if model is not None and rows.can_reserve_key(model, connection):
+        key_sql, params = rows.next_key_sql(model, connection)
         returning = f"{returning}, {key_sql}"
     row = _increment(park_id=park_id, key=key, returning=returning, params=params)
     if row is None:
         counter = lock_counter(park_id=park_id, key=key)
         take_next(counter)
-        return counter
-    if reserve and new_row is not None:
-        new_row.pk = row[-1]
+        return counter, None
+    new_key = row[-1] if params else None
+    if params:
         row = row[:-1]
-    return Counter.from_db(connection.alias, [f.attname for f in fields], row)
+    return Counter.from_db(connection.alias, [f.attname for f in fields], row), new_key

@@ -517,13 +517,10 @@ def next_key_sql(model: type[Model], connection: Any) -> tuple[str, list[str]]:
     )
 
 
-def can_reserve_key(obj: Model, connection: Any) -> bool:
-    """Whether `reserve_key` (or `next_key_sql`) can give `obj` its key."""
-    return (
-        connection.vendor == "postgresql"
-        and type(obj)._meta.auto_field is not None
-        and obj.pk is None
-    )
+def can_reserve_key(model: type[Model], connection: Any) -> bool:
+    """Whether `reserve_key` (or `next_key_sql`) can give a new row of
+    `model` its key before it is inserted."""
+    return connection.vendor == "postgresql" and model._meta.auto_field is not None
 
 
 def reserve_key(obj: Model, *, using: str | None = None) -> bool:
@@ -532,7 +529,7 @@ def reserve_key(obj: Model, *, using: str | None = None) -> bool:
     PostgreSQL only: False elsewhere, the key comes with the insert."""
     model = type(obj)
     connection = connections[using or router.db_for_write(model, instance=obj)]
-    if not can_reserve_key(obj, connection):
+    if obj.pk is not None or not can_reserve_key(model, connection):
         return obj.pk is not None
     sql, params = next_key_sql(model, connection)
     with connection.cursor() as cursor:

@@ -8,7 +8,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.core.models import Counter
-from comptoir.core.numbering import lock_and_take_next, take_next_number
+from comptoir.core.numbering import (
+    lock_and_take_next,
+    lock_and_take_next_with_key,
+    take_next_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,13 +89,12 @@ def test_a_new_row_gets_with_the_number_the_key_its_table_would_give_it(park):
 
     Counter.objects.create(park=park, key="doc:invoice", last_value=3)
     before = AuditEvent.objects.create(action="before")
-    new = AuditEvent(action="numbered")
     with transaction.atomic():
         with CaptureQueriesContext(connection) as ctx:
-            counter = lock_and_take_next(
-                park_id=park.pk, key="doc:invoice", new_row=new
+            counter, reserved = lock_and_take_next_with_key(
+                park_id=park.pk, key="doc:invoice", model=AuditEvent
             )
-        reserved = new.pk
+        new = AuditEvent(pk=reserved, action="numbered")
         new.save(force_insert=True)
         after = AuditEvent.objects.create(action="after")
 

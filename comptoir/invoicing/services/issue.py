@@ -17,7 +17,7 @@ from comptoir.alerts.services import close_invoice_alerts, raise_invoice_alert
 from comptoir.core import audit, rows
 from comptoir.core.clock import business_date
 from comptoir.core.money import allocate
-from comptoir.core.numbering import lock_and_take_next
+from comptoir.core.numbering import lock_and_take_next_with_key
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.core.totals import LineInput, compute_totals
 from comptoir.customers.models import Client
@@ -190,12 +190,11 @@ def _issue_document(
     the order sale → counter (docs/locking.md).
     """
     park = sale.park
-    document = Invoice()
     # Locked and incremented in one statement, which also gives the document
     # its key where it can (PostgreSQL): its rows are then written in one
     # statement below, the chain's end into the counter's row.
-    counter = lock_and_take_next(
-        park_id=park.pk, key=series_key(kind), new_row=document
+    counter, key = lock_and_take_next_with_key(
+        park_id=park.pk, key=series_key(kind), model=Invoice
     )
     sequence = counter.last_value
     series = park.invoice_series
@@ -250,7 +249,7 @@ def _issue_document(
         parties=parties,
     )
     document = Invoice(
-        pk=document.pk,
+        pk=key,
         organization_id=sale.organization_id,
         park=park,
         sale=sale,
@@ -290,12 +289,14 @@ def _issue_document(
     counter.last_hash = document.hash
     counter.seal = seal_counter(counter)
     # Not through `Invoice.save()`, which only guards issued documents.
-    writes: list[rows.Insert | rows.InsertMany | rows.Update] = [rows.Insert(document)]
-    if document.pk is None:
-        # No key given with the number (SQLite): the insert gives it, for
-        # the rows that name the document.
+    writes: list[rows.Insert | rows.InsertMany | rows.Update]
+    if key is None:
+        # No key given with the number (SQLite, a series' first number): the
+        # insert gives it, for the rows that name the document.
         rows.insert(document)
         writes = []
+    else:
+        writes = [rows.Insert(document)]
     for tax_line in tax_lines:
         tax_line.invoice = document
     writes += [rows.InsertMany(tax_lines), rows.Update(counter, ("last_hash", "seal"))]
