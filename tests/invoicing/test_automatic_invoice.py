@@ -203,3 +203,26 @@ def test_paid_sale_creates_tickets_bookings_and_vouchers(park, member, products)
     assert voucher.balance == voucher.amount == Decimal("150.00")
     booking = member.bookings.get()
     assert booking.participants == 3
+
+
+def test_each_automatic_invoice_has_its_issued_event_naming_it_and_its_sale(
+    park, member, products
+):
+    """From a series' second invoice on, PostgreSQL writes the invoice and
+    its audit event in one statement, the event naming the key the counter
+    gave the invoice: each event must name its own invoice."""
+    from comptoir.core.audit import history
+
+    invoices = []
+    for _ in range(3):
+        sale = factories.paid_online_sale(
+            park, member, factories.basket(products, ("ticket", 1), ("snack", 1))
+        )
+        invoices.append(Invoice.objects.get(sale=sale))
+
+    for invoice in invoices:
+        event = history(invoice).get(action="invoicing.invoice.issued")
+        assert event.data == {"number": invoice.number, "sale": invoice.sale_number}
+        assert event.organization_id == invoice.organization_id
+        assert invoice.tax_lines.count() == 2
+    assert [i.sequence for i in invoices] == [1, 2, 3]
