@@ -227,11 +227,6 @@ def server_cpu_line(rows: dict) -> str:
 PERCENTILES = ("50%", "95%", "99%")
 
 
-def merge_halves(first: dict, second: dict) -> dict:
-    """Two locust runs of the same members as one (`merge_runs`)."""
-    return merge_runs([first, second])
-
-
 def merge_runs(runs: list[dict]) -> dict:
     """Locust runs of the same members as one: counts and server CPU added,
     rates over the time of all, percentiles the count-weighted mean of the

@@ -1,10 +1,10 @@
-"""bench/load.py's arithmetic: two halves of a run make one figure."""
+"""bench/load.py's arithmetic: the runs of one arm make one figure."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.load import arm_order, merge_halves, merge_runs
+from bench.load import arm_order, merge_runs
 
 
 def _row(count: int, rate: float, p50: int, p95: int, failures: int = 0) -> dict:
@@ -28,7 +28,7 @@ def test_two_halves_are_one_run_over_the_time_of_both():
         "server_cpu": {"web": 2.5, "db": 1.0},
     }
 
-    merged = merge_halves(first, second)
+    merged = merge_runs([first, second])
 
     row = merged["paid_checkout"]
     # 400 checkouts in 2 s + 3 s: 80/s, not the mean of the rates (75/s).
@@ -40,9 +40,11 @@ def test_two_halves_are_one_run_over_the_time_of_both():
 
 
 def test_a_step_missing_from_a_half_is_left_out():
-    merged = merge_halves(
-        {"paid_checkout": _row(10, 5.0, 1, 2), "server_cpu": {"web": 0, "db": 0}},
-        {"server_cpu": {"web": 0, "db": 0}},
+    merged = merge_runs(
+        [
+            {"paid_checkout": _row(10, 5.0, 1, 2), "server_cpu": {"web": 0, "db": 0}},
+            {"server_cpu": {"web": 0, "db": 0}},
+        ]
     )
     assert "paid_checkout" not in merged
 

@@ -93,7 +93,7 @@ def lock_and_take_next_with_key(
 ) -> tuple[Counter, int | None]:
     """`lock_and_take_next`, and in the same statement the key `model`'s
     table will give its next row (`nextval` of its sequence) where the
-    database can (PostgreSQL; `rows.reserve_key`), else None: the document
+    database can (PostgreSQL; `rows.next_key_sql`), else None: the document
     numbered gets its key with its number, so that the rows naming it can
     be written with it (`rows.together`)."""
     fields = Counter._meta.concrete_fields
@@ -101,16 +101,17 @@ def lock_and_take_next_with_key(
     returning = ", ".join(
         connection.ops.quote_name(cast(str, f.column)) for f in fields
     )
+    next_key = None if model is None else rows.next_key_sql(model, connection)
     params: Sequence[str] = ()
-    if model is not None and rows.can_reserve_key(model, connection):
-        key_sql, params = rows.next_key_sql(model, connection)
+    if next_key is not None:
+        key_sql, params = next_key
         returning = f"{returning}, {key_sql}"
     row = _increment(park_id=park_id, key=key, returning=returning, params=params)
     if row is None:
         counter = lock_counter(park_id=park_id, key=key)
         take_next(counter)
         return counter, None
-    new_key = row[-1] if params else None
-    if params:
-        row = row[:-1]
+    new_key = None
+    if next_key is not None:
+        row, new_key = row[:-1], row[-1]
     return Counter.from_db(connection.alias, [f.attname for f in fields], row), new_key

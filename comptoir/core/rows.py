@@ -420,7 +420,7 @@ def together(*writes: Insert | InsertMany | Update, using: str | None = None) ->
 
     For writes that do not need each other: on PostgreSQL, no write sees
     another's row (one snapshot), and a row must not need a key given by
-    another write of the same call (set it first: `reserve_key`). Signals
+    another write of the same call (set it first: `next_key_sql`). Signals
     are sent as each function sends them, `pre_save` before the statement,
     `post_save` after it.
     """
@@ -507,32 +507,15 @@ def _run_combined(statements: list[_Statement], using: str) -> None:
             statement.done([tuple(columns)])
 
 
-def next_key_sql(model: type[Model], connection: Any) -> tuple[str, list[str]]:
-    """PostgreSQL's expression for the key `model`'s table gives its next
-    row (`nextval` of its sequence), and its parameters."""
+def next_key_sql(model: type[Model], connection: Any) -> tuple[str, list[str]] | None:
+    """The SQL expression (and its parameters) that gives a new row of
+    `model` its key before it is inserted (PostgreSQL: `nextval` of its
+    table's sequence), to read in a statement the caller runs anyway; None
+    where the key only comes with the insert."""
     meta = model._meta
+    if connection.vendor != "postgresql" or meta.auto_field is None:
+        return None
     return (
         "nextval(pg_get_serial_sequence(%s, %s))",
         [connection.ops.quote_name(meta.db_table), meta.pk.column],
     )
-
-
-def can_reserve_key(model: type[Model], connection: Any) -> bool:
-    """Whether `reserve_key` (or `next_key_sql`) can give a new row of
-    `model` its key before it is inserted."""
-    return connection.vendor == "postgresql" and model._meta.auto_field is not None
-
-
-def reserve_key(obj: Model, *, using: str | None = None) -> bool:
-    """Give a new `obj` the key its table's sequence would give it on
-    insert, so that other rows written `together` with it can name it.
-    PostgreSQL only: False elsewhere, the key comes with the insert."""
-    model = type(obj)
-    connection = connections[using or router.db_for_write(model, instance=obj)]
-    if obj.pk is not None or not can_reserve_key(model, connection):
-        return obj.pk is not None
-    sql, params = next_key_sql(model, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {sql}", params)
-        obj.pk = cursor.fetchone()[0]
-    return True
