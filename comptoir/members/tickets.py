@@ -2,15 +2,13 @@
 
 Drawn with ReportLab in the Bitstream Vera fonts shipped inside ReportLab
 (embedded, so the page looks the same everywhere), the QR code drawn as
-vector squares from segno's matrix.
+vector squares (`core.qr`).
 """
 
 from __future__ import annotations
 
 import io
-from typing import cast
 
-import segno
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4
@@ -20,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from comptoir.core.clock import format_date
 from comptoir.core.fonts import BOLD as BOLD_FACE
 from comptoir.core.fonts import REGULAR, register_fonts
+from comptoir.core.qr import draw_qr
 from comptoir.sales.models import Ticket
 
 # The embedded faces every document uses, registered once (core.fonts).
@@ -27,34 +26,6 @@ FONT, BOLD = REGULAR, BOLD_FACE
 INK = HexColor("#241543")
 ACCENT = HexColor("#ffc629")
 MUTED = HexColor("#5c5470")
-
-
-def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
-    qr = segno.make(data, error="m", micro=False)
-    # segno yields each row as a tuple of module values.
-    rows = cast(list[tuple[int, ...]], list(qr.matrix_iter(border=2)))
-    module = size / len(rows)
-    canvas.setFillColor(white)
-    canvas.rect(x, y, size, size, stroke=0, fill=1)
-    canvas.setFillColor(INK)
-    # One rectangle per run of dark modules: no hairline seams between them.
-    for r, row in enumerate(rows):
-        c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            canvas.rect(
-                x + start * module,
-                y + size - (r + 1) * module,
-                (c - start) * module,
-                module,
-                stroke=0,
-                fill=1,
-            )
 
 
 def ticket_pdf(ticket: Ticket) -> bytes:
@@ -92,7 +63,7 @@ def ticket_pdf(ticket: Ticket) -> bytes:
     qr_size = 62 * mm
     qr_x = left + box_w - qr_size - 8 * mm
     qr_y = top - box_h + 14 * mm
-    _draw_qr(canvas, ticket.code, qr_x, qr_y, qr_size)
+    draw_qr(canvas, ticket.code, qr_x, qr_y, qr_size, INK)
 
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, 16)

@@ -11,7 +11,6 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import segno
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, white
@@ -24,6 +23,7 @@ from comptoir.catalog.models import ADMISSION_KINDS, ProductKind
 from comptoir.core.clock import format_date, format_datetime
 from comptoir.core.fonts import BOLD, REGULAR, register_fonts, seed_codes
 from comptoir.core.mail import format_money
+from comptoir.core.qr import draw_qr
 
 from .models import Sale, SaleLine
 
@@ -37,21 +37,6 @@ class Page:
     title: str
     rows: list[tuple[str, str]]
     code: str = ""
-
-
-def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
-    qr = segno.make(data, error="m", micro=False)
-    rows = list(qr.matrix_iter(border=2))
-    module = size / len(rows)
-    canvas.setFillColor(white)
-    canvas.rect(x, y, size, size, stroke=0, fill=1)
-    canvas.setFillColor(INK)
-    for r, row in enumerate(rows):
-        for c, dark in enumerate(row):
-            if dark:
-                canvas.rect(
-                    x + c * module, y + size - (r + 1) * module, module, module, 0, 1
-                )
 
 
 def _pdf(pages: list[Page], *, title: str, author: str) -> bytes:
@@ -93,7 +78,7 @@ def _pdf(pages: list[Page], *, title: str, author: str) -> bytes:
             y -= 11 * mm
         if page.code:
             size = 34 * mm
-            _draw_qr(canvas, page.code, width - left - size, 8 * mm, size)
+            draw_qr(canvas, page.code, width - left - size, 8 * mm, size, INK)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -22,6 +22,7 @@ from comptoir.sales.services import record_counter_sale, refund_sale
 from tests import factories
 from tests.backoffice.conftest import signed_in as staff_signed_in
 from tests.factories import PASSWORD
+from tests.scanning import scanned_codes
 from tests.shop.fixtures import add_to_cart, members, pay_on_simulator
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,10 @@ def test_the_order_confirmation_carries_the_summary_and_every_pdf(
     tickets = PdfReader(io.BytesIO(files[f"billets-{sale.number}.pdf"]))
     code = sale.lines.get(product=products["ticket"]).tickets.get().code
     assert code in tickets.pages[0].extract_text()
+    # The page's QR code scans as the ticket's code; the voucher's as its own.
+    assert scanned_codes(files[f"billets-{sale.number}.pdf"]) == [[code]]
+    voucher = sale.lines.get(product=products["voucher"]).gift_vouchers.get()
+    assert scanned_codes(files[f"bons-cadeaux-{sale.number}.pdf"]) == [[voucher.code]]
 
 
 def test_the_invoice_attached_is_the_stored_facturx(
