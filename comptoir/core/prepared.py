@@ -435,6 +435,15 @@ class PreparedUpdate(PreparedQuery[int]):
         return _Compiled(queryset.db, connection.vendor, sql, slots, kind="update")
 
 
+def set_prefetched(instance: Model, name: str, objects: list) -> None:
+    """What `prefetch_related(name)` would have cached on `instance`: its
+    related manager `name` then gives `objects` without a query."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def _listed(values: dict[str, Any]) -> dict[str, Any]:
     # Lists are read by position: sets and repeated iteration must agree.
     return {

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import QuerySet
+
 from comptoir.core.numbering import lock_counter
+from comptoir.core.prepared import PreparedQuery
 from comptoir.organizations import hooks as organizations_hooks
 from comptoir.organizations.models import Park
 from comptoir.sales import hooks as sales_hooks
 from comptoir.sales.hooks import MailedDocument
 from comptoir.sales.models import Sale
 
-from .models import DocumentKind
-from .services import active_invoices, invoice_paid_online_sale
+from .models import DocumentKind, Invoice
+from .services import invoice_paid_online_sale
 from .services.credit_notes import credit_refunded_lines
 from .services.documents import pdf_bytes, render_document_task
 from .services.issue import series_key
@@ -27,6 +30,14 @@ def lock_series_counters(park: Park) -> None:
         lock_counter(park_id=park.pk, key=series_key(kind))
 
 
+def _active_invoices(sale_id: int) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(sale_id=sale_id).active().order_by("sequence")
+
+
+# Compiled once: every paid online sale's confirmation runs it.
+_ACTIVE_INVOICES = PreparedQuery[Invoice](_active_invoices)
+
+
 def order_mail_documents(sale: Sale) -> list[MailedDocument]:
     """The sale's active invoices, rendered and stored now unless already,
     their PDFs for the order confirmation.
@@ -36,7 +47,7 @@ def order_mail_documents(sale: Sale) -> list[MailedDocument]:
     queued again, as `requeue_renders` would.
     """
     documents = []
-    for invoice in active_invoices(sale).order_by("sequence"):
+    for invoice in _ACTIVE_INVOICES.fetch(sale_id=sale.pk):
         pdf: bytes | None
         try:
             pdf = pdf_bytes(invoice)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django_tasks import task
@@ -14,7 +15,8 @@ from comptoir.core.mail import (
     mail_language,
     send_customer_mail,
 )
-from comptoir.customers.selectors import is_online_invoice_eligible
+from comptoir.core.prepared import PreparedQuery
+from comptoir.customers.selectors import client_is_eligible, with_client_eligibility
 
 from . import hooks
 from .documents import prefetch_entitlements, sale_documents
@@ -32,14 +34,24 @@ def member_url(organization_slug: str, name: str, **kwargs) -> str:
     return absolute_url(path)
 
 
+def _paid_sale(sale_id: int) -> QuerySet[Sale]:
+    """The sale if paid, with its park, client and organization, and
+    whether its client is eligible for online invoices."""
+    return with_client_eligibility(
+        Sale.objects.select_related("park", "client", "organization").filter(
+            pk=sale_id, status=SaleStatus.PAID
+        )
+    )
+
+
+# Compiled once: every paid online sale's confirmation reads it.
+_PAID_SALE = PreparedQuery[Sale](_paid_sale)
+
+
 def send_order_confirmation(*, sale_id: int) -> int:
     """Mail the order summary with its tickets, bookings and vouchers as
     PDFs and, for a client with online invoices, its invoices; 1 when sent."""
-    sale = (
-        Sale.objects.select_related("park", "client", "organization")
-        .filter(pk=sale_id, status=SaleStatus.PAID)
-        .first()
-    )
+    sale = _PAID_SALE.first(sale_id=sale_id)
     if sale is None:
         return 0
     # The sale's invoices are rendered here, mailed or not: no task of their own.
@@ -54,7 +66,7 @@ def send_order_confirmation(*, sale_id: int) -> int:
             Attachment(name, pdf) for name, pdf in sale_documents(sale, language)
         ]
     invoices = []
-    if mailed and is_online_invoice_eligible(client):
+    if mailed and client_is_eligible(sale, client):
         for invoice in mailed:
             invoices.append(
                 {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import BaseExpression
 from django.utils import timezone
@@ -20,7 +20,7 @@ from comptoir.catalog.slots import slot_length
 from comptoir.core import audit, rows
 from comptoir.core.clock import business_date
 from comptoir.core.numbering import take_next_number
-from comptoir.core.prepared import PreparedQuery, Shape
+from comptoir.core.prepared import PreparedQuery, Shape, set_prefetched
 from comptoir.core.queueing import enqueue_with_documents
 from comptoir.customers.models import Client
 from comptoir.customers.selectors import CLIENT_ELIGIBLE, with_client_eligibility
@@ -277,7 +277,7 @@ def lock_for_payment(
             )
             .get()
         )
-        _set_prefetched(found, "lines", [])
+        set_prefetched(found, "lines", [])
         return found
     found = lines[0].sale
     if any(line.sale_id != found.pk for line in lines):
@@ -288,7 +288,7 @@ def lock_for_payment(
         setattr(found, name, getattr(lines[0], name))
     if organization is not None:
         found.organization = organization
-    _set_prefetched(found, "lines", lines)
+    set_prefetched(found, "lines", lines)
     return found
 
 
@@ -371,19 +371,11 @@ def record_payment(
             raise PaymentMismatch(REFERENCE_USED) from exc
         # A pending sale has no payment: this one is all the invoice lists,
         # not read back.
-        _set_prefetched(sale, "payments", [payment])
+        set_prefetched(sale, "payments", [payment])
         invoices = _mark_paid(sale, received_at)
         # Later payments (refunds) must show: the caller reads them afresh.
         sale.__dict__["_prefetched_objects_cache"].pop("payments")
     return PaymentOutcome(sale, payment, True, invoices)
-
-
-def _set_prefetched(instance: models.Model, name: str, objects: list) -> None:
-    """What `prefetch_related(name)` would have cached on `instance`."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def _mark_paid(sale: Sale, received_at: dt.datetime) -> list:

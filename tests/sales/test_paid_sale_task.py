@@ -2,16 +2,24 @@
 confirmation renders the sale's invoices (once), then mails them. A render
 that fails does not hold the mail back, and the invoice is rendered later."""
 
+import io
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
 import comptoir.invoicing.rendering as rendering
+from comptoir.catalog.models import Product, ProductKind
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services import issue_invoices
+from comptoir.invoicing.services.corrections import correct_invoice
 from comptoir.sales.mail import send_order_confirmation
 from tests import factories
+from tests.scanning import scanned_codes
 
 DB_TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
@@ -99,20 +107,92 @@ def test_the_order_confirmation_reads_only_what_the_sale_has(
     django_capture_on_commit_callbacks,
     django_assert_num_queries,
 ):
-    """The sale, its lines, their tickets (no bookings or vouchers to look
-    for), its invoices (already rendered here) and the eligibility."""
+    """The sale with its client's eligibility, its lines, their tickets (no
+    bookings or vouchers to look for), its invoices (already rendered here)."""
     with django_capture_on_commit_callbacks(execute=True):
         sale = factories.paid_online_sale(
             park, member, factories.basket(products, ("ticket", 1), ("snack", 1))
         )
     mail.outbox = []
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert send_order_confirmation(sale_id=sale.pk) == 1
     names = {name for name, _, _ in mail.outbox[0].attachments}
     assert names == {
         f"billets-{sale.number}.pdf",
         f"{Invoice.objects.get(sale=sale).number}.pdf",
     }
+
+
+@pytest.mark.django_db
+def test_an_invoice_corrected_before_the_confirmation_is_not_mailed(
+    park, member, products, manager
+):
+    """Only the sale's active invoice goes with its confirmation: the one a
+    correction cancelled (full credit note) before the worker ran does not."""
+    sale = factories.paid_online_sale(
+        park, member, factories.basket(products, ("ticket", 1))
+    )
+    wrong = Invoice.objects.get(sale=sale)
+    new = correct_invoice(invoice=wrong, reason="Adresse", corrected_by=manager).invoice
+    mail.outbox = []
+    assert send_order_confirmation(sale_id=sale.pk) == 1
+    (message,) = mail.outbox
+    names = {name for name, _, _ in message.attachments}
+    assert names == {f"billets-{sale.number}.pdf", f"{new.number}.pdf"}
+    assert new.number in message.body and wrong.number not in message.body
+
+
+@pytest.mark.django_db
+def test_an_invoice_of_a_client_without_online_invoices_is_not_mailed(
+    organization, park, products, manager
+):
+    """Staff invoiced the sale before its confirmation went: a client whose
+    groups have no online invoices gets the order, not the invoice."""
+    counter_only = factories.group(organization, online_invoices=False)
+    client = factories.client(park, groups=[counter_only], with_account=True)
+    sale = factories.paid_online_sale(
+        park, client, factories.basket(products, ("ticket", 1))
+    )
+    assert not Invoice.objects.filter(sale=sale).exists()  # not issued online
+    (invoice,) = issue_invoices(sale=sale, issued_by=manager)
+    mail.outbox = []
+    assert send_order_confirmation(sale_id=sale.pk) == 1
+    (message,) = mail.outbox
+    names = {name for name, _, _ in message.attachments}
+    assert names == {f"billets-{sale.number}.pdf"}
+    assert invoice.number not in message.body
+
+
+@pytest.mark.django_db
+def test_each_ticket_page_names_its_own_line_and_scans_as_its_code(
+    park, member, products
+):
+    longer = Product.objects.create(
+        organization=park.organization,
+        park=park,
+        name="Entrée 2h",
+        kind=ProductKind.TICKET,
+        price_incl=Decimal("40.00"),
+        vat_rate="20.00",
+    )
+    basket = [*factories.basket(products, ("ticket", 2)), factories.Item(longer, 1)]
+    sale = factories.paid_online_sale(park, member, basket)
+    mail.outbox = []
+    assert send_order_confirmation(sale_id=sale.pk) == 1
+    pdf = {name: body for name, body, _ in mail.outbox[0].attachments}[
+        f"billets-{sale.number}.pdf"
+    ]
+    expected = [
+        (line.description, ticket.code)
+        for line in sale.lines.order_by("pk")
+        for ticket in line.tickets.all()  # their own order, as the PDF lists them
+    ]
+    assert [d for d, _ in expected] == ["Entrée 1h", "Entrée 1h", "Entrée 2h"]
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 3
+    for page, (description, code) in zip(pages, expected, strict=True):
+        assert description in page.extract_text() and code in page.extract_text()
+    assert scanned_codes(pdf) == [[code] for _, code in expected]
 
 
 @pytest.mark.django_db
