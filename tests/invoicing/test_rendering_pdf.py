@@ -10,11 +10,14 @@ import pikepdf
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 
 from comptoir.core.fonts import REGULAR
 from comptoir.invoicing.rendering import formatting, render_document
 from comptoir.invoicing.rendering.facturx import build_cii_xml
+from comptoir.invoicing.rendering.pdf import frame
+from comptoir.invoicing.rendering.snapshot import parse_snapshot
 
 VOUCHER = [("Bon cadeau multi-usages", "1", "150.00", None, "voucher")]
 TICKET = [("Entrée 1h", "1", "30.00", "20.00", "services")]
@@ -257,6 +260,37 @@ def image_count(pdf: bytes) -> int:
 @pytest.mark.parametrize("logo", [png(), png("P"), png("L"), jpeg()])
 def test_logo_is_drawn_from_png_or_jpeg_bytes(invoice_snapshot, logo):
     assert image_count(render_document(invoice_snapshot, logo=logo)) == 1
+
+
+def _half_transparent_png() -> bytes:
+    image = Image.new("RGBA", (300, 100), (200, 30, 60, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 150, 100))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "logo", [png(), png("P"), png("L"), jpeg(), _half_transparent_png()]
+)
+def test_the_logo_made_once_is_drawn_as_reportlab_draws_it(
+    make_snapshot, logo, monkeypatch
+):
+    """Its image, made once per process (`_logo_xobject`), gives the same
+    PDF bytes as `Canvas.drawImage` in every document: on each page of a
+    long one, and in a second one."""
+    lines = [(f"Entrée n° {n}", "1", "12.00", "20.00", "services") for n in range(60)]
+    doc = parse_snapshot(make_snapshot(lines))
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no time stamp, no random id
+    ours = [frame.build_pdf(doc, logo) for _ in range(2)]
+
+    def draw_image(canvas, image, x, y, width, height):
+        canvas.drawImage(image, x, y, width, height, mask="auto")
+
+    monkeypatch.setattr(frame, "_draw_logo", draw_image)
+    reportlab = frame.build_pdf(doc, logo)
+    assert len(PdfReader(io.BytesIO(reportlab)).pages) >= 2
+    assert ours == [reportlab, reportlab]
 
 
 def test_without_logo_or_with_unreadable_bytes_no_image_is_drawn(

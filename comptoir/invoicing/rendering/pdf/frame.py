@@ -4,6 +4,7 @@ which pours the content into it."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import logging
@@ -13,7 +14,12 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import (  # type: ignore[attr-defined]  # _digester: not in the stubs
+    ImageReader,
+    _digester,
+    simpleSplit,
+)
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -56,6 +62,56 @@ def _decoded_logo(data: bytes) -> ImageReader:
     return ImageReader(converted)
 
 
+@functools.lru_cache(maxsize=8)
+def _logo_xobject(logo: ImageReader) -> pdfdoc.PDFImageXObject:
+    """The logo's image XObject as `Canvas.drawImage(logo, mask="auto")`
+    builds it, made once per distinct logo: its name is the digest of its
+    pixels, and its pixels (and transparency mask) are compressed here once
+    instead of in every invoice (≈ 2.4 ms for a 300 × 200 logo)."""
+    pixels = logo.getRGBData()  # sets the alpha channel's reader
+    alpha = logo._dataA  # type: ignore[attr-defined]
+    name = _digester(pixels + (alpha.getRGBData() if alpha else b"auto"))
+    xobject = pdfdoc.PDFImageXObject(name, logo, mask="auto")
+    xobject.name = name
+    return xobject
+
+
+def _draw_logo(
+    canvas: Canvas, logo: ImageReader, x: float, y: float, width: float, height: float
+) -> None:
+    """`canvas.drawImage(logo, x, y, width, height, mask="auto")`, the
+    logo's XObject copied from the one made once (`_logo_xobject`) and
+    registered in this document as `drawImage` registers it; the same bytes
+    (`tests/invoicing/test_rendering_pdf.py` compares them)."""
+    made = _logo_xobject(logo)
+    document = canvas._doc  # type: ignore[attr-defined]  # ReportLab's document
+    canvas._currentPageHasImages = 1  # type: ignore[attr-defined]
+    registered = document.getXObjectName(made.name)
+    if document.idToObject.get(registered) is None:
+        # A copy: registering sets the mask's reference on it, per document.
+        xobject = copy.copy(made)
+        canvas._setXObjects(xobject)  # type: ignore[attr-defined]
+        document.Reference(xobject, registered)
+        document.addForm(made.name, xobject)
+        mask = getattr(made, "_smask", None)
+        if mask is not None:
+            mask_name = document.getXObjectName(mask.name)
+            if document.idToObject.get(mask_name) is None:
+                mask = copy.copy(mask)
+                canvas._setXObjects(mask)  # type: ignore[attr-defined]
+                xobject.smask = document.Reference(mask, mask_name)  # type: ignore[attr-defined]
+            else:
+                xobject.smask = pdfdoc.PDFObjectReference(mask_name)  # type: ignore[attr-defined]
+            del xobject._smask  # type: ignore[attr-defined]
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{registered} Do")  # type: ignore[attr-defined]
+    canvas.restoreState()
+    # The page's resources name what it draws.
+    canvas._formsinuse.append(made.name)  # type: ignore[attr-defined]
+
+
 def _logo(data: bytes) -> ImageReader | None:
     """The logo, or None (and a warning) when the bytes are no image."""
     try:
@@ -80,7 +136,7 @@ def _draw_header(canvas: Canvas, doc: Document, logo: ImageReader | None) -> Non
         width, height = logo.getSize()
         scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
         drawn_w, drawn_h = width * scale, height * scale
-        canvas.drawImage(logo, x, top - drawn_h, drawn_w, drawn_h, mask="auto")
+        _draw_logo(canvas, logo, x, top - drawn_h, drawn_w, drawn_h)
         x += drawn_w + 5 * mm
     seller = doc.seller
     canvas.setFillColor(ACCENT)
