@@ -30,7 +30,10 @@ What changes the SQL itself is part of the shape, not a parameter:
   bound as the ORM binds it for this database (a UUID as hex text on
   SQLite, a datetime as UTC text there).
 
-Nothing about the data is cached: every call runs its statement.
+Nothing about the data is cached: every call runs its statement. (On
+PostgreSQL the database also keeps each statement's plan, per connection:
+that is psycopg's prepared statements, turned on in `settings/base.py`,
+and it holds for every query, not only these.)
 `select_for_update` keeps Django's rule (only inside a transaction), and
 statements go through the connection's cursor, so execute wrappers and
 `CaptureQueriesContext` see them as any other.

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -82,6 +83,25 @@ SQLITE_OPTIONS = {
 }
 
 
+# PostgreSQL: parameters sent apart from the SQL, and a statement run five
+# times on a connection prepared there (psycopg's `prepare_threshold`), so
+# PostgreSQL parses and plans the queries every order repeats once per
+# connection. Django's default is neither (client-side binding, nothing
+# prepared). `DATABASE_PREPARED_STATEMENTS=off` goes back to it, for a
+# connection pooler in transaction mode that cannot keep them.
+POSTGRESQL_PREPARED_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
+_SWITCH = {"on": True, "1": True, "off": False, "0": False}
+
+
+def prepared_statements_from_env() -> bool:
+    value = os.environ.get("DATABASE_PREPARED_STATEMENTS", "on").strip().lower()
+    if value not in _SWITCH:
+        raise ImproperlyConfigured(
+            f"DATABASE_PREPARED_STATEMENTS must be on or off, not {value!r}."
+        )
+    return _SWITCH[value]
+
+
 def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL when set (PostgreSQL in production), else embedded SQLite."""
     url = os.environ.get("DATABASE_URL")
@@ -94,6 +114,14 @@ def database_from_env(default_sqlite: Path) -> dict[str, Any]:
         if config["ENGINE"] == "django.db.backends.sqlite3":
             # The same write lock, journal and durability as the default file.
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        elif (
+            config["ENGINE"] == "django.db.backends.postgresql"
+            and prepared_statements_from_env()
+        ):
+            config["OPTIONS"] = {
+                **POSTGRESQL_PREPARED_OPTIONS,
+                **config.get("OPTIONS", {}),
+            }
         return config
     # A fresh clone has no var/: `manage.py migrate` alone must work.
     default_sqlite.parent.mkdir(parents=True, exist_ok=True)
