@@ -3,9 +3,11 @@ operator turns it off for a pooler that cannot keep them."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import NotSupportedError, close_old_connections, connection
 
 from comptoir.organizations.models import Organization
 from comptoir.settings.base import database_from_env
@@ -66,3 +68,51 @@ def test_a_query_run_again_on_a_connection_is_prepared_by_postgresql():
     new = [s for s in after if s not in before]
     assert len(new) == 1
     assert "$1" in new[0] and "'prep'" not in new[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_outdated_by_a_migration_fails_then_its_connection_is_renewed():
+    """A migration that changes a column's type, run by another process,
+    makes a prepared statement fail; the connection is renewed when the
+    request ends, even long before `CONN_MAX_AGE`."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    import psycopg
+
+    settings = connection.settings_dict
+    migrating = psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        autocommit=True,
+    )
+    select = "SELECT id, amount FROM probe_outdated_plan WHERE id = %s"
+    try:
+        migrating.execute(
+            "CREATE TABLE probe_outdated_plan (id int PRIMARY KEY, amount int);"
+            "INSERT INTO probe_outdated_plan VALUES (1, 2)"
+        )
+        with connection.cursor() as cursor:
+            for _ in range(6):
+                cursor.execute(select, [1])
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements "
+                "WHERE statement LIKE '%%probe_outdated_plan%%'"
+            )
+            assert cursor.fetchone() == (1,)
+        # A connection Django would otherwise keep for an hour.
+        connection.close_at = time.monotonic() + 3600
+        migrating.execute("ALTER TABLE probe_outdated_plan ALTER amount TYPE bigint")
+        with pytest.raises(NotSupportedError), connection.cursor() as cursor:
+            cursor.execute(select, [1])
+        # What the end of a request (or a worker's next task) runs.
+        close_old_connections()
+        with connection.cursor() as cursor:
+            cursor.execute(select, [1])
+            assert cursor.fetchone() == (1, 2)
+    finally:
+        migrating.execute("DROP TABLE IF EXISTS probe_outdated_plan")
+        migrating.close()
