@@ -78,23 +78,15 @@ def test_a_statement_outdated_by_a_migration_fails_then_its_connection_is_renewe
     request ends, even long before `CONN_MAX_AGE`."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    import psycopg
-
-    settings = connection.settings_dict
-    migrating = psycopg.connect(
-        dbname=settings["NAME"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        autocommit=True,
-    )
+    # Another process's connection to the same database, as Django opens one.
+    migrating = connection.get_new_connection(connection.get_connection_params())
+    migrating.autocommit = True
     select = "SELECT id, amount FROM probe_outdated_plan WHERE id = %s"
     try:
         migrating.execute(
-            "CREATE TABLE probe_outdated_plan (id int PRIMARY KEY, amount int);"
-            "INSERT INTO probe_outdated_plan VALUES (1, 2)"
+            "CREATE TABLE probe_outdated_plan (id int PRIMARY KEY, amount int)"
         )
+        migrating.execute("INSERT INTO probe_outdated_plan VALUES (1, 2)")
         with connection.cursor() as cursor:
             for _ in range(6):
                 cursor.execute(select, [1])
