@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from comptoir.alerts.models import Alert, AlertStatus
 from comptoir.invoicing.models import Invoice
@@ -226,3 +227,18 @@ def test_each_automatic_invoice_has_its_issued_event_naming_it_and_its_sale(
         assert event.organization_id == invoice.organization_id
         assert invoice.tax_lines.count() == 2
     assert [i.sequence for i in invoices] == [1, 2, 3]
+
+
+def test_the_invoice_names_the_payment_method_in_french_whatever_the_payers_language(
+    park, member, products
+):
+    """The snapshot is the French invoice as issued: the notification of a
+    customer browsing in English does not freeze an English label."""
+    with translation.override("en"):
+        sale = factories.paid_online_sale(
+            park, member, factories.basket(products, ("ticket", 1))
+        )
+    invoice = Invoice.objects.get(sale=sale)
+    assert [p["method_label"] for p in invoice.snapshot["payments"]] == [
+        "Carte bancaire en ligne"
+    ]

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
+from django.conf import settings
+from django.utils import translation
+
 from comptoir.catalog.models import NATURE_BY_KIND, ProductKind
 from comptoir.core.clock import business_date
 from comptoir.core.totals import DocumentTotals
@@ -197,13 +200,16 @@ def build_snapshot(
 
 
 def payment_entries(payments: Iterable[Payment], tz_name: str) -> list[dict]:
-    return [
-        {
-            "method": p.method,
-            "method_label": str(PaymentMethod(p.method).label),
-            "amount": _money(abs(p.amount)),
-            "date": business_date(p.received_at, tz_name).isoformat(),
-            "reference": p.reference,
-        }
-        for p in payments
-    ]
+    # Frozen in French whatever the language of the request that pays or
+    # issues: a French invoice, as the till receipt (sales/receipts.py).
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            {
+                "method": p.method,
+                "method_label": str(PaymentMethod(p.method).label),
+                "amount": _money(abs(p.amount)),
+                "date": business_date(p.received_at, tz_name).isoformat(),
+                "reference": p.reference,
+            }
+            for p in payments
+        ]
