@@ -304,7 +304,7 @@ def _pay(
     such sale.
 
     One transaction: the sale read and locked first, with the event's
-    duplicate check, then the payment, the checkout session and the log.
+    duplicate check, then the checkout session, the payment and the log.
     """
     amount: Decimal | None = notification.amount
     read_with: dict[str, ReadWith] = {}
@@ -332,7 +332,14 @@ def _pay(
                     sale=sale, provider=provider, notification=notification
                 )
             # This transaction is the payment's: whatever raises rolls it
-            # back whole, so `record_payment` needs no savepoint in it.
+            # back whole, so `record_payment` needs no savepoint in it. The
+            # session is closed first: the payment takes the park's sale
+            # number, whose lock every payment of the day waits for, and
+            # only the log, which names the number, is written after it.
+            _CLOSE_OPEN_SESSIONS.run(
+                {"status": SessionStatus.COMPLETE, "checked_at": timezone.now()},
+                sale_id=sale.pk,
+            )
             outcome = record_payment(
                 sale=sale,
                 provider=provider.name,
@@ -341,10 +348,6 @@ def _pay(
                 method=provider.method,
                 savepoint=False,
                 locked=True,
-            )
-            _CLOSE_OPEN_SESSIONS.run(
-                {"status": SessionStatus.COMPLETE, "checked_at": timezone.now()},
-                sale_id=sale.pk,
             )
             log_event(
                 organization_id=sale.organization_id,

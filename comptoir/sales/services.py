@@ -137,11 +137,11 @@ def create_sale(
     return sale
 
 
-def _assign_number(sale: Sale, paid_at: dt.datetime) -> None:
-    day = business_date(paid_at, sale.park.time_zone)
+def _assign_number(sale: Sale, day: dt.date) -> None:
+    """Take the sale's number in its park's series of the sale date `day`:
+    the series' row stays locked until commit (docs/locking.md)."""
     number = take_next_number(park_id=sale.park_id, key=f"sale:{day:%y%m%d}")
     sale.number = f"S-{day:%y%m%d}-{number:06d}"
-    sale.sale_date = day
 
 
 def _create_entitlements(sale: Sale) -> None:
@@ -379,18 +379,24 @@ def record_payment(
 
 
 def _mark_paid(sale: Sale, received_at: dt.datetime) -> list:
-    """Number a locked basket, mark it paid, create what it paid for, and
+    """Mark a locked basket paid, create what it paid for, number it, and
     apply the invoice rule (`hooks.sale_paid`); tell the customer once
-    committed."""
-    _assign_number(sale, received_at)
+    committed.
+
+    The number comes last but one: every payment of the park's day takes
+    the same series row, locked until commit, so the entitlements and the
+    confirmation's task are written before it and only what needs the
+    number (the sale's row, its invoice) after it (docs/locking.md).
+    """
     sale.status = SaleStatus.PAID
     sale.paid_at = received_at
-    rows.update(sale, PAID_FIELDS)
+    sale.sale_date = day = business_date(received_at, sale.park.time_zone)
     _create_entitlements(sale)
-    invoices = [doc for docs in hooks.sale_paid.call(sale) for doc in docs]
     if sale.channel == Channel.ONLINE and sale.client_id:
         enqueue_with_documents(confirm_order_task, sale_id=sale.pk)
-    return invoices
+    _assign_number(sale, day)
+    rows.update(sale, PAID_FIELDS)
+    return [doc for docs in hooks.sale_paid.call(sale) for doc in docs]
 
 
 def abandon_sale(*, sale: Sale) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -49,12 +50,12 @@ CHECKOUT = 12
 # savepoint of `record_payment`'s own inside it): the sale's lines with their
 # products, each joined to the sale row (locked), its park and client, read
 # with the event id's duplicate check and the client's eligibility (one
-# SELECT); the payment inserted (its reference's uniqueness is the retry
-# check: a pending sale has no payment), the sale number (one
-# UPDATE … RETURNING), the sale paid, tickets; the invoice in its savepoint
-# (counter locked and incremented by one UPDATE … RETURNING, invoice, tax
-# lines, the chain's end written into the counter, audit); the checkout
-# session completed, the provider-log entry. (Tasks run in-process here: no
+# SELECT); the checkout session completed, the payment inserted (its
+# reference's uniqueness is the retry check: a pending sale has no payment),
+# tickets, the sale number (one UPDATE … RETURNING), the sale paid; the
+# invoice in its savepoint (counter locked and incremented by one
+# UPDATE … RETURNING, invoice, tax lines, the chain's end written into the
+# counter, audit); the provider-log entry. (Tasks run in-process here: no
 # task rows.)
 NOTIFICATION = 17
 # On PostgreSQL the counter's UPDATE also gives the invoice its key, and the
@@ -238,3 +239,43 @@ def test_a_member_of_another_organization_has_no_client_here(
     assert response.status_code == 302
     assert response["Location"].startswith(members(organization, "login"))
     assert not Sale.objects.exists()
+
+
+WRITTEN = re.compile(r'(?:INSERT INTO|UPDATE) "(\w+)"')
+
+
+def test_the_parks_sale_series_is_locked_only_for_what_needs_the_number(
+    organization, member, catalog
+):
+    """Every payment of a park's day waits for the sale series' row, locked
+    from the number to the commit: the payment, the tickets and the checkout
+    session (and the confirmation's task, where tasks are rows) are written
+    before it; after it, only the sale's row, its invoice (its own series,
+    its audit event) and the log that names the number."""
+    http = signed_in(member.user)
+    paid_order(http, organization, catalog)
+    for step in ("ticket", "snack"):
+        add_to_cart(http, organization, catalog[step])
+    response = http.post(shop(organization, "checkout"), {"action": "pay"})
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert notify(organization, response["Location"]) == 200
+
+    statements = [query["sql"] for query in ctx.captured_queries]
+    numbered = next(
+        n
+        for n, sql in enumerate(statements)
+        if sql.startswith('UPDATE "core_counter"') and "'sale:" in sql
+    )
+    before = {table for sql in statements[:numbered] for table in WRITTEN.findall(sql)}
+    after = {table for sql in statements[numbered + 1 :] for table in WRITTEN.findall(sql)}
+    assert {"sales_ticket", "payments_checkoutsession", "sales_payment"} <= before
+    assert after == {
+        "sales_sale",
+        "core_counter",
+        "invoicing_invoice",
+        "invoicing_invoicetaxline",
+        "core_auditevent",
+        "payments_providerevent",
+    }
+    assert not [sql for sql in statements[numbered + 1 :] if sql.startswith("SELECT")]
