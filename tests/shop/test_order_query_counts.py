@@ -268,7 +268,9 @@ def test_the_parks_sale_series_is_locked_only_for_what_needs_the_number(
         if sql.startswith('UPDATE "core_counter"') and "'sale:" in sql
     )
     before = {table for sql in statements[:numbered] for table in WRITTEN.findall(sql)}
-    after = {table for sql in statements[numbered + 1 :] for table in WRITTEN.findall(sql)}
+    after = {
+        table for sql in statements[numbered + 1 :] for table in WRITTEN.findall(sql)
+    }
     assert {"sales_ticket", "payments_checkoutsession", "sales_payment"} <= before
     assert after == {
         "sales_sale",
