@@ -588,12 +588,14 @@ def record_counter_sale(
                     recorded_by=recorded_by,
                     gift_voucher=voucher,
                 )
-            _mark_paid(sale, received_at)
+            # Before the number: the park's sale series stays locked only
+            # for what names it (docs/locking.md, rule 3).
             CounterReceipt.objects.create(
                 sale=sale,
                 cash_received=settlement.cash_received,
                 change_due=settlement.change_due,
             )
+            _mark_paid(sale, received_at)
             audit.record(
                 sale,
                 "sales.counter_sale.recorded",

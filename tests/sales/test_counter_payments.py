@@ -1,9 +1,12 @@
 """Counter payments add up to the total: card, cheque and vouchers first,
 cash for the rest with change; anything else is refused in French."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.sales.models import GiftVoucher, Payment, Sale
 from comptoir.sales.services import (
@@ -137,3 +140,37 @@ def test_a_retried_voucher_only_payment_spends_the_voucher_once(
         D("30.00"),
         f"{park.organization_id}:" + "d" * 32,
     )
+
+
+@pytest.mark.django_db
+def test_a_counter_sale_writes_only_its_row_and_audit_under_the_sale_series(
+    park, products, cashier
+):
+    """The till takes the same sale series of the day as online payments:
+    the payments, the tickets and the receipt are written before the number,
+    only the sale's row and the audit event that names it after."""
+
+    def sell():
+        record_counter_sale(
+            park=park,
+            client=None,
+            items=factories.basket(products, ("ticket", 2), ("snack", 1)),
+            cashier=cashier,
+            method="card",
+        )
+
+    sell()  # the day's first sale creates the series' row
+    with CaptureQueriesContext(connection) as ctx:
+        sell()
+
+    statements = [query["sql"] for query in ctx.captured_queries]
+    numbered = next(
+        n
+        for n, sql in enumerate(statements)
+        if sql.startswith('UPDATE "core_counter"') and "'sale:" in sql
+    )
+    written = re.compile(r'(?:INSERT INTO|UPDATE) "(\w+)"')
+    before = {t for sql in statements[:numbered] for t in written.findall(sql)}
+    after = {t for sql in statements[numbered + 1 :] for t in written.findall(sql)}
+    assert {"sales_payment", "sales_ticket", "sales_counterreceipt"} <= before
+    assert after == {"sales_sale", "core_auditevent"}
