@@ -18,7 +18,10 @@ same configuration, measures:
    each arm for `--duration` seconds in all, in `--segments` runs in the
    order on, off, off, on (repeated with more segments), so that the
    machine speeding up or slowing down meanwhile (another tenant, the
-   database growing) weighs on both alike;
+   database growing) weighs on both alike; during each run,
+   `pg_stat_activity` is sampled every 50 ms: how many backends wait for
+   a lock, and on which statement most (waiting costs no CPU, so the CPU
+   figures cannot show it);
 4. paid checkouts arriving at a constant `--rate` a second (open loop,
    bench/steady.py): the rate achieved and the latencies, counted from the
    instant each checkout was due;
@@ -46,7 +49,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -160,6 +165,46 @@ def run_wrk(url: str, seconds: int) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
+class WaitSampler:
+    """What the bench database's active backends wait for, sampled every
+    `interval` seconds from `pg_stat_activity` in a thread while a run goes
+    on: a backend waiting for a row lock spends no CPU, so the CPU figures
+    cannot show it. Counts samples by (wait type, wait event, the start of
+    the statement)."""
+
+    SQL = (
+        "SELECT wait_event_type, wait_event, left(query, 48) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND state = 'active' "
+        "AND pid <> pg_backend_pid()"
+    )
+
+    def __init__(self, url: str, interval: float = 0.05) -> None:
+        self.url = url
+        self.interval = interval
+        self.samples = 0
+        self.counts: Counter[tuple[str, str, str]] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self._stop.wait(self.interval):
+                rows = connection.execute(self.SQL).fetchall()
+                self.samples += 1
+                for kind, event, query in rows:
+                    self.counts[(kind or "", event or "", query or "")] += 1
+
+
 def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products: str):
     out_dir = stack.var / "locust"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,33 +213,34 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
     env = {**stack.env(), "BENCH_SESSIONS": str(sessions), "BENCH_PRODUCTS": products}
     server_before = server_cpu(stack)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "locust"),
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(users),
-            "--run-time",
-            f"{seconds}s",
-            "--host",
-            stack.base_url,
-            "--csv",
-            str(out_dir / prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            "--stop-timeout",
-            "5",
-        ],
-        check=False,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-    )
+    with WaitSampler(stack.database_url) as waits:
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                stack.base_url,
+                "--csv",
+                str(out_dir / prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "5",
+            ],
+            check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+        )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     server = cpu_between(server_before, server_cpu(stack))
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -203,7 +249,26 @@ def run_locust(stack: Stack, *, prefix: str, users: int, seconds: int, products:
         for row in csv.DictReader(open(out_dir / f"{prefix}_stats.csv"))
     }
     rows["server_cpu"] = server
+    rows["waits"] = {"samples": waits.samples, "counts": waits.counts}
     return rows, cpu / seconds
+
+
+def waits_line(rows: dict) -> str:
+    """Backends waiting for a lock, on average in a sample, and the
+    statement most waited on (bench/README.md, tenth round)."""
+    waits = rows.get("waits")
+    if not waits or not waits["samples"]:
+        return "    lock waits                      (not sampled)"
+    samples, counts = waits["samples"], waits["counts"]
+    locks = {key: n for key, n in counts.items() if key[0] == "Lock"}
+    text = (
+        f"    lock waits                    {sum(locks.values()) / samples:5.2f} "
+        f"backends a sample ({samples} samples)"
+    )
+    if locks:
+        (kind, event, query), n = max(locks.items(), key=lambda kv: kv[1])
+        text += f"; most on {query.strip()}… ({event}) {n / samples:.2f}"
+    return text
 
 
 def per_checkout_cpu(rows: dict) -> float:
@@ -237,6 +302,12 @@ def merge_runs(runs: list[dict]) -> dict:
         if name == "server_cpu":
             merged[name] = {
                 side: sum(run[name][side] for run in runs) for side in runs[0][name]
+            }
+            continue
+        if name == "waits":
+            merged[name] = {
+                "samples": sum(run[name]["samples"] for run in runs),
+                "counts": sum((run[name]["counts"] for run in runs), Counter()),
             }
             continue
         rows = [run[name] for run in runs]
@@ -529,10 +600,12 @@ def main() -> int:
     print(f"    checkout request              {describe(on, 'checkout')}")
     print(f"    signed notification           {describe(on, 'notification')}")
     print(server_cpu_line(on))
+    print(waits_line(on))
     print(f"paid checkouts, invoicing off     {describe(off, 'paid_checkout')}")
     order = " ".join(arm_order(args.segments))
     print(f"    (in each run {rates_text(rates_off)}/s; order {order})")
     print(server_cpu_line(off))
+    print(waits_line(off))
     share = 100 * rate_on / ceiling
     cost = 100 * (1 - rate_on / rate_off) if rate_off else float("nan")
     print(f"checkouts / trivial view          {share:5.1f} %")
