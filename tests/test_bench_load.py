@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from bench.load import arm_order, merge_runs
+from bench.load import arm_order, merge_runs, waits_line
 
 
 def _row(count: int, rate: float, p50: int, p95: int, failures: int = 0) -> dict:
@@ -72,3 +74,23 @@ def test_the_arms_alternate_on_off_off_on_and_again():
     assert arm_order(8) == ["on", "off", "off", "on", "on", "off", "off", "on"]
     with pytest.raises(ValueError):
         arm_order(6)
+
+
+def test_lock_waits_of_the_runs_add_up_and_the_most_waited_statement_shows():
+    counter = ("Lock", "transactionid", 'UPDATE "core_counter" SET')
+    wal = ("IO", "WALSync", "COMMIT")
+    runs = [
+        {"waits": {"samples": 100, "counts": Counter({counter: 30, wal: 50})}},
+        {"waits": {"samples": 300, "counts": Counter({counter: 90})}},
+    ]
+
+    merged = merge_runs(runs)
+
+    assert merged["waits"] == {
+        "samples": 400,
+        "counts": Counter({counter: 120, wal: 50}),
+    }
+    # Waits on a lock only: 120 in 400 samples; the WAL sync is not a lock.
+    line = waits_line(merged)
+    assert "0.30 backends a sample (400 samples)" in line
+    assert 'most on UPDATE "core_counter" SET… (transactionid) 0.30' in line
